@@ -1,0 +1,77 @@
+"""The materials catalogue (理赔材料): which documents a claim needs (domain.md, Materials)."""
+
+from __future__ import annotations
+
+CLAIM_TYPES = ("death", "critical_illness", "medical", "disability", "accident")
+
+DOCUMENT_TYPES = {
+    "claim_form": "claim application form (理赔申请书)",
+    "applicant_id": "applicant's ID",
+    "bank_account": "payee bank account",
+    "death_certificate": "death certificate (死亡证明)",
+    "household_deregistration": "household deregistration (户籍注销证明)",
+    "accident_proof": "accident proof (意外事故证明)",
+    "inheritance_proof": "proof of inheritance",
+    "diagnosis_certificate": "diagnosis certificate (诊断证明书)",
+    "pathology_report": "pathology or examination report (病理/检查报告)",
+    "medical_records": "medical records (病历)",
+    "admission_discharge_records": "admission and discharge records (出入院记录)",
+    "original_invoices": "original invoices (医疗费用原始发票)",
+    "itemized_bill": "itemised bill (费用清单)",
+    "disability_assessment": "disability assessment (伤残鉴定书, JR/T 0083-2013)",
+    "guardianship_proof": "proof of guardianship (户口本 or household-registration certificate)",
+    "power_of_attorney": "power of attorney",
+    "representative_id": "representative's ID",
+}
+
+ALWAYS = ("claim_form", "applicant_id", "bank_account")
+
+BY_TYPE = {
+    "death": ("death_certificate", "household_deregistration"),
+    "critical_illness": ("diagnosis_certificate", "pathology_report", "medical_records"),
+    "medical": ("admission_discharge_records", "diagnosis_certificate", "original_invoices", "itemized_bill"),
+    "disability": ("disability_assessment", "medical_records"),
+    "accident": ("accident_proof",),
+}
+
+# Who the benefit goes to when the insured has died: the accident claim then needs a death
+# certificate; when the insured applies (or is applied for), a disability assessment.
+DEATH_RELATIONS = ("beneficiary", "heir")
+
+
+def required_materials(claim_type: str, cause: str | None, applicant: dict | None) -> list[str]:
+    """Every document the claim needs, in catalogue order, given what is known so far."""
+    needed = list(ALWAYS) + list(BY_TYPE[claim_type])
+    if claim_type == "death" and cause == "accident":
+        needed.append("accident_proof")
+    if applicant:
+        needed += _for_applicant(claim_type, applicant)
+    return _in_catalogue_order(needed)
+
+
+def _for_applicant(claim_type: str, applicant: dict) -> list[str]:
+    relation = applicant["relation"]
+    extra = []
+    if claim_type == "accident":
+        extra.append("death_certificate" if benefit_on_death(applicant) else "disability_assessment")
+    if relation == "heir" or applicant.get("for_relation") == "heir":
+        extra.append("inheritance_proof")
+    if relation == "guardian":
+        extra.append("guardianship_proof")
+    if relation == "representative":
+        extra += ["power_of_attorney", "representative_id"]
+    return extra
+
+
+def benefit_on_death(applicant: dict) -> bool:
+    """Whether the application is for a benefit payable on the insured's death."""
+    return applicant["relation"] in DEATH_RELATIONS or applicant.get("for_relation") in DEATH_RELATIONS
+
+
+def missing_materials(required: list[str], received: dict) -> list[str]:
+    return [doc for doc in required if doc not in received]
+
+
+def _in_catalogue_order(docs: list[str]) -> list[str]:
+    order = list(DOCUMENT_TYPES)
+    return sorted(set(docs), key=order.index)

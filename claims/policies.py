@@ -1,0 +1,130 @@
+"""Policies as imported reference data (cli.md, Policy file), validated whole."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from claims.errors import BadInput
+from claims.materials import CLAIM_TYPES
+from claims.values import money, parse_amount, parse_date, resident_id_problem
+
+LINES = ("life", "health", "accident")
+STATUSES = ("in_force", "lapsed", "terminated")
+ID_TYPES = ("resident_id", "passport", "household_register", "other_photo_id")
+BENEFICIARY_KINDS = ("death", "survival")
+
+
+def read_policy_file(path: str | Path) -> list[dict]:
+    """Parse and validate a policy file; any bad record refuses the whole file."""
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BadInput(f"policy file {str(path)!r} does not exist") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadInput(f"policy file {str(path)!r} is not valid JSON: {exc}") from None
+    if not isinstance(raw, list):
+        raise BadInput("policy file must hold a JSON list of policies")
+    policies, seen = [], set()
+    for index, record in enumerate(raw, start=1):
+        policy = validate_policy(record, f"policy file record {index}")
+        if policy["policy"] in seen:
+            raise BadInput(f"policy file record {index}: field policy: {policy['policy']!r} appears twice")
+        seen.add(policy["policy"])
+        policies.append(policy)
+    return policies
+
+
+def validate_policy(record, where: str) -> dict:
+    """Return the policy in normal form, or raise naming the record and field."""
+    if not isinstance(record, dict):
+        raise BadInput(f"{where}: must be a JSON object")
+    number = _text(record, "policy", where)
+    where = f"{where} ({number})"
+    issued = _date(record, "issued", where)
+    reinstated = record.get("reinstated")
+    policy = {
+        "policy": number,
+        "product": _text(record, "product", where),
+        "line": _choice(record, "line", LINES, where),
+        "status": _choice(record, "status", STATUSES, where),
+        "issued": issued,
+        "reinstated": None if reinstated is None else _date(record, "reinstated", where),
+        "holder": _person(record.get("holder"), "holder", where),
+        "insured": _person(record.get("insured"), "insured", where),
+        "beneficiaries": _list(record, "beneficiaries", where, _beneficiary, required=False),
+        "coverages": _list(record, "coverages", where, _coverage),
+    }
+    types = [c["type"] for c in policy["coverages"]]
+    if len(set(types)) != len(types):
+        raise BadInput(f"{where}: field coverages: a claim type is covered twice")
+    return policy
+
+
+def _person(value, field: str, where: str, *, required_birth: bool = True) -> dict:
+    if not isinstance(value, dict):
+        raise BadInput(f"{where}: field {field}: must be an object with name and birth_date")
+    person = {"name": _text(value, "name", where, prefix=field)}
+    if required_birth or value.get("birth_date") is not None:
+        person["birth_date"] = _date(value, "birth_date", where, prefix=field)
+    if value.get("id_type") is not None:
+        person["id_type"] = _choice(value, "id_type", ID_TYPES, where, prefix=field)
+    if value.get("id_number") is not None:
+        number = _text(value, "id_number", where, prefix=field)
+        if person.get("id_type", "resident_id") == "resident_id":
+            problem = resident_id_problem(number)
+            if problem:
+                raise BadInput(f"{where}: field {field}.id_number: {problem}")
+        person["id_number"] = number
+    if value.get("phone") is not None:
+        person["phone"] = _text(value, "phone", where, prefix=field)
+    return person
+
+
+def _beneficiary(value, field: str, where: str) -> dict:
+    person = _person(value, field, where, required_birth=False)
+    person["kind"] = _choice(value, "kind", BENEFICIARY_KINDS, where, prefix=field)
+    share = value.get("share", "100")
+    person["share"] = money(parse_amount(str(share), f"{where}: field {field}.share"))
+    if value.get("since") is not None:
+        person["since"] = _date(value, "since", where, prefix=field)
+    return person
+
+
+def _coverage(value, field: str, where: str) -> dict:
+    if not isinstance(value, dict):
+        raise BadInput(f"{where}: field {field}: must be an object with type and sum_insured")
+    return {
+        "type": _choice(value, "type", CLAIM_TYPES, where, prefix=field),
+        "sum_insured": money(parse_amount(str(value.get("sum_insured")), f"{where}: field {field}.sum_insured")),
+    }
+
+
+def _list(record, field, where, item, required=True):
+    value = record.get(field, None if required else [])
+    if not isinstance(value, list) or (required and not value):
+        raise BadInput(f"{where}: field {field}: must be a {'non-empty ' if required else ''}list")
+    return [item(entry, f"{field}[{i}]", where) for i, entry in enumerate(value)]
+
+
+def _text(record, field, where, prefix=None) -> str:
+    value = record.get(field)
+    if not isinstance(value, str) or not value.strip():
+        raise BadInput(f"{where}: field {_name(prefix, field)}: must be non-empty text")
+    return value.strip()
+
+
+def _choice(record, field, choices, where, prefix=None) -> str:
+    value = record.get(field)
+    if value not in choices:
+        raise BadInput(f"{where}: field {_name(prefix, field)}: must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def _date(record, field, where, prefix=None) -> str:
+    value = record.get(field)
+    return parse_date(value, f"{where}: field {_name(prefix, field)}").isoformat()
+
+
+def _name(prefix, field):
+    return f"{prefix}.{field}" if prefix else field

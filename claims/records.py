@@ -1,0 +1,164 @@
+"""A claim as the business sees it, and how each recorded event changes it.
+
+``evolve`` is the one place a claim changes: live commands and replay both fold
+audit events through it, so the stored claim is always the fold of its events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from decimal import Decimal
+
+from claims.materials import missing_materials, required_materials
+from claims.values import money
+
+STATES = ("reported", "applied", "investigating", "approved", "declined", "paid", "appealed", "closed", "withdrawn")
+NEW = "new"  # the state before a claim's first event
+
+
+@dataclass
+class Claim:
+    id: str
+    policy: str
+    type: str
+    state: str = NEW
+    version: int = 0
+    event_date: str | None = None
+    line: str | None = None
+    cause: str | None = None
+    channel: str | None = None
+    reported_on: str | None = None
+    late_reason: str | None = None
+    description: str | None = None
+    flags: list[str] = field(default_factory=list)
+    applicant: dict | None = None
+    applied_on: str | None = None
+    required: list[str] = field(default_factory=list)
+    notice: dict | None = None
+    supplements_done_on: str | None = None
+    received: dict[str, list] = field(default_factory=dict)
+    requested: list[str] = field(default_factory=list)
+    decision: dict | None = None
+    notified_on: str | None = None
+    paid_amount: str = "0.00"
+    review_from: str | None = None
+    appeals: int = 0
+    last_event_at: str | None = None
+
+    @property
+    def missing(self) -> list[str]:
+        needed = self.required or required_materials(self.type, self.cause, self.applicant)
+        return missing_materials(needed + [d for d in self.requested if d not in needed], self.received)
+
+    @property
+    def paid(self) -> Decimal:
+        return Decimal(self.paid_amount)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Claim":
+        return cls(**data)
+
+
+def evolve(claim: Claim, event: str, to_state: str, payload: dict, at: str, day: str) -> Claim:
+    """The claim after `event` (recorded at timestamp `at`, local calendar `day`)."""
+    new = replace(claim, flags=list(claim.flags), received=dict(claim.received), requested=list(claim.requested))
+    _CHANGES.get(event, _no_change)(new, payload, day)
+    new.state = to_state
+    new.version = claim.version + 1
+    new.last_event_at = at
+    return new
+
+
+def _no_change(claim: Claim, payload: dict, day: str) -> None:
+    pass
+
+
+def _flag(claim: Claim, name: str) -> None:
+    if name not in claim.flags:
+        claim.flags.append(name)
+
+
+def _report(claim: Claim, p: dict, day: str) -> None:
+    a = p["args"]
+    claim.event_date = a["event_date"]
+    claim.line = p["facts"]["line"]
+    claim.cause, claim.channel = a.get("cause"), a.get("channel")
+    claim.late_reason, claim.description = a.get("late_reason"), a.get("description")
+    claim.reported_on = day
+    if p.get("late"):
+        _flag(claim, "late_report")
+
+
+def _apply(claim: Claim, p: dict, day: str) -> None:
+    claim.applicant = p["applicant"]
+    claim.applied_on = day
+    claim.required = list(p["required"])
+
+
+def _notice(claim: Claim, p: dict, day: str) -> None:
+    claim.notice = {"on": day, "missing": list(p["missing"])}
+
+
+def _attach(claim: Claim, p: dict, day: str) -> None:
+    doc = p["args"]["document"]
+    claim.received[doc] = claim.received.get(doc, []) + [p["args"].get("sha256")]
+    notice = claim.notice
+    if notice and not claim.supplements_done_on and not missing_materials(notice["missing"], claim.received):
+        claim.supplements_done_on = day
+
+
+def _request(claim: Claim, p: dict, day: str) -> None:
+    if p["args"]["document"] not in claim.requested:
+        claim.requested.append(p["args"]["document"])
+    if p.get("violation"):
+        _flag(claim, "repeat_request")
+
+
+def _investigate(claim: Claim, p: dict, day: str) -> None:
+    pass
+
+
+def _decide(claim: Claim, p: dict, day: str) -> None:
+    a = p["args"]
+    claim.decision = {
+        "outcome": a["outcome"],
+        "amount": a.get("amount"),
+        "ground": a.get("ground"),
+        "reason": a["reason"],
+        "by": p["by"],
+        "on": day,
+    }
+
+
+def _notify(claim: Claim, p: dict, day: str) -> None:
+    claim.notified_on = day
+
+
+def _pay(claim: Claim, p: dict, day: str) -> None:
+    claim.paid_amount = money(claim.paid + Decimal(p["args"]["amount"]))
+    if p["args"].get("advance"):
+        _flag(claim, "advance_paid")
+
+
+def _appeal(claim: Claim, p: dict, day: str) -> None:
+    claim.appeals += 1
+    claim.review_from = day
+    claim.decision = None
+    claim.notified_on = None
+
+
+_CHANGES = {
+    "report": _report,
+    "apply": _apply,
+    "notice": _notice,
+    "attach": _attach,
+    "request": _request,
+    "investigate": _investigate,
+    "decide": _decide,
+    "notify": _notify,
+    "pay": _pay,
+    "appeal": _appeal,
+}

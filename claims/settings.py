@@ -1,0 +1,76 @@
+"""Product settings: windows, day counts, thresholds and the time zone, as versioned data.
+
+The defaults live in ``workflows/settings.toml``; a version is the SHA-256 of the
+settings' canonical JSON, so a stored version can be proven unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from decimal import Decimal
+from functools import cached_property
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from claims.canonical import canonical_json, sha256_hex
+from claims.errors import BadInput
+from claims.values import money, parse_amount
+
+
+@dataclass(frozen=True)
+class Settings:
+    time_zone: str
+    reporting_window_days: int
+    limitation_years_life: int
+    limitation_years_other: int
+    decision_days: int
+    refusal_notice_days: int
+    payment_days: int
+    advance_payment_days: int
+    appeal_window_days: int
+    contestability_years: int
+    suicide_exclusion_years: int
+    four_eyes_threshold: Decimal
+    handler_default_limit: Decimal
+
+    @classmethod
+    def from_mapping(cls, data: dict, source: str = "settings") -> "Settings":
+        known = {f.name: f for f in fields(cls)}
+        unknown = sorted(set(data) - set(known))
+        if unknown:
+            raise BadInput(f"{source}: unknown setting {unknown[0]!r}")
+        missing = sorted(set(known) - set(data))
+        if missing:
+            raise BadInput(f"{source}: setting {missing[0]!r} is missing")
+        values = {name: _coerce(name, known[name].type, data[name], source) for name in known}
+        settings = cls(**values)
+        settings.zone  # fail early on an unknown time zone
+        return settings
+
+    def as_dict(self) -> dict:
+        body = asdict(self)
+        body["four_eyes_threshold"] = money(self.four_eyes_threshold)
+        body["handler_default_limit"] = money(self.handler_default_limit)
+        return body
+
+    @cached_property
+    def version(self) -> str:
+        return sha256_hex(canonical_json(self.as_dict()))
+
+    @cached_property
+    def zone(self) -> ZoneInfo:
+        try:
+            return ZoneInfo(self.time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise BadInput(f"settings: unknown time zone {self.time_zone!r}") from None
+
+
+def _coerce(name: str, kind: str, value, source: str):
+    if kind == "Decimal":
+        return parse_amount(str(value), f"{source}: {name}")
+    if kind == "int":
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise BadInput(f"{source}: {name} must be a whole number of days or years, got {value!r}")
+        return value
+    if not isinstance(value, str):
+        raise BadInput(f"{source}: {name} must be text, got {value!r}")
+    return value

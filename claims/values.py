@@ -1,0 +1,101 @@
+"""Parsing and formatting of the values the business writes down: money, dates, IDs."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from claims.errors import BadInput
+
+_AMOUNT = re.compile(r"^\d+(\.\d{1,2})?$")
+CENT = Decimal("0.01")
+
+
+def parse_amount(text: str, field: str = "amount") -> Decimal:
+    """A positive decimal with at most two places (cli.md, Amounts)."""
+    text = str(text).strip()
+    if not _AMOUNT.match(text):
+        raise BadInput(f"{field} must be a positive amount with at most two decimal places, got {text!r}")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:  # pragma: no cover - the pattern already rules this out
+        raise BadInput(f"{field} is not a number: {text!r}") from None
+    if value <= 0:
+        raise BadInput(f"{field} must be greater than zero, got {text!r}")
+    return value.quantize(CENT)
+
+
+def money(value: Decimal | None) -> str | None:
+    """Money as a decimal string with two places (CNY)."""
+    return None if value is None else str(Decimal(value).quantize(CENT))
+
+
+def parse_date(text: str, field: str = "date") -> date:
+    try:
+        return date.fromisoformat(str(text))
+    except ValueError:
+        raise BadInput(f"{field} must be an ISO date (YYYY-MM-DD), got {text!r}") from None
+
+
+def parse_timestamp(text: str, field: str = "timestamp", tz=None) -> datetime:
+    """An ISO date or timestamp; a naive value is read in the given zone."""
+    try:
+        value = datetime.fromisoformat(str(text))
+    except ValueError:
+        raise BadInput(f"{field} must be an ISO date or timestamp, got {text!r}") from None
+    if value.tzinfo is None:
+        if tz is None:
+            raise BadInput(f"{field} needs a UTC offset, got {text!r}")
+        value = value.replace(tzinfo=tz)
+    return value
+
+
+def add_years(day: date, years: int) -> date:
+    """The same calendar day `years` later; 29 February falls back to the 28th."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def add_days(day: date, days: int) -> date:
+    return day + timedelta(days=days)
+
+
+def age_on(birth: date, day: date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+# GB 11643-1999: weights 2^(17-i) mod 11, check characters for sums mod 11.
+_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+_CHECK = "10X98765432"
+
+
+def resident_id_problem(number: str) -> str | None:
+    """Why an 18-character resident ID number is invalid (GB 11643), or None."""
+    if len(number) != 18 or not number[:17].isdigit():
+        return "a resident ID number has 17 digits and a check character (18 characters)"
+    total = sum(int(d) * w for d, w in zip(number[:17], _WEIGHTS))
+    if number[17].upper() != _CHECK[total % 11]:
+        return "the resident ID number's check digit is wrong (GB 11643)"
+    try:
+        date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return "the resident ID number does not hold a valid birth date (GB 11643)"
+    return None
+
+
+def with_check_digit(first17: str) -> str:
+    """Complete 17 digits into a valid resident ID number (for tests and examples)."""
+    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS))
+    return first17 + _CHECK[total % 11]
+
+
+def mask(value: str | None) -> str | None:
+    """Keep the first 3 and last 4 characters of an identifier, hide the rest."""
+    if not value:
+        return value
+    if len(value) <= 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]

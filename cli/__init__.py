@@ -1,0 +1,1 @@
+"""The `claims` command: parse, call one workflow function, render."""

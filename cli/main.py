@@ -1,0 +1,421 @@
+"""`claims`: the command line of the claims-workflow engine (contract: shared/docs/cli.md).
+
+Each command parses its input, calls one workflow function and renders the result.
+Heavy modules (SQLAlchemy, SQLModel, transitions, rich) are imported inside commands.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from typing import Annotated, Optional
+
+import typer
+
+from claims.errors import BadInput, ClaimsError
+from claims.values import money, parse_amount, parse_date
+from cli.choices import Cause, Channel, ClaimType, DiagramFormat, Ground, IdType, Outcome, Relation, Role, State
+
+app = typer.Typer(
+    help="Claims workflow for life insurance: report → apply → investigate → notify → payout, with appeal and consult.\n\n"
+    "Global options (before or after the command): --db TARGET (env CLAIMS_DB, default claims.db), "
+    "--as USER (env CLAIMS_USER), --json.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+user_app = typer.Typer(help="Users and their roles (admin).", no_args_is_help=True)
+policy_app = typer.Typer(help="Policies: reference data (admin).", no_args_is_help=True)
+settings_app = typer.Typer(help="Product settings in force (admin).", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+app.add_typer(policy_app, name="policy")
+app.add_typer(settings_app, name="settings")
+
+
+@dataclass
+class Globals:
+    db: str = "claims.db"
+    user: str | None = None
+    json: bool = False
+
+
+G = Globals()
+
+
+# plumbing -----------------------------------------------------------------------------------
+def _office():
+    from workflows.office import Office
+
+    return Office.open(G.db, G.user, os.environ.get("CLAIMS_NOW"))
+
+
+def _serve(work, render) -> None:
+    """Open the database as the acting user, do one piece of work, render it."""
+    office = _office()
+    try:
+        result = work(office)
+    finally:
+        office.close()
+    _emit(result, render)
+
+
+def _emit(result, render) -> None:
+    if G.json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+    else:
+        render(result)
+
+
+def _flow(claim: str, command: str, args: dict) -> None:
+    from cli import render
+    from workflows.cases import advance
+
+    _serve(lambda office: advance(office, claim, command, args), render.status)
+
+
+def _date(text: str | None, option: str) -> str | None:
+    return None if text is None else parse_date(text, option).isoformat()
+
+
+def _amount(text: str | None, option: str = "--amount") -> str | None:
+    return None if text is None else money(parse_amount(text, option))
+
+
+def _value(choice) -> str | None:
+    return None if choice is None else choice.value
+
+
+def _text(text: str, option: str) -> str:
+    if not text.strip():
+        raise BadInput(f"{option} must not be empty")
+    return text.strip()
+
+
+# setup --------------------------------------------------------------------------------------
+@app.command()
+def init(
+    training: Annotated[bool, typer.Option("--training", help="a training database: CLAIMS_NOW sets the clock")] = False,
+    settings: Annotated[Optional[str], typer.Option("--settings", help="a TOML file of product settings")] = None,
+):
+    """Create a claims database; the invoking user becomes its admin."""
+    from cli import render
+    from workflows.admin import init as create
+
+    result = create(G.db, training=training, settings_file=settings, user_name=G.user, now_text=os.environ.get("CLAIMS_NOW"))
+    _emit(result, render.initialised)
+
+
+@user_app.command("add")
+def user_add(
+    name: str,
+    role: Annotated[Role, typer.Option("--role")],
+    limit: Annotated[Optional[str], typer.Option("--limit", help="authority limit for a handler or senior")] = None,
+):
+    """Register a user with a role (and an authority limit for handlers)."""
+    from cli import render
+    from workflows.admin import add_user
+
+    _serve(lambda office: add_user(office, name, role.value, limit), render.user_added)
+
+
+@policy_app.command("import")
+def policy_import(file: str):
+    """Import policies from a JSON file; idempotent by policy number."""
+    from cli import render
+    from workflows.admin import import_policies
+
+    _serve(lambda office: import_policies(office, file), render.imported)
+
+
+@policy_app.command("show")
+def policy_show(policy: str):
+    """Show a policy as imported."""
+    from cli import render
+    from workflows.admin import show_policy
+
+    _serve(lambda office: show_policy(office, policy), render.document)
+
+
+@settings_app.command("show")
+def settings_show():
+    """Show the product settings in force and their version."""
+    from cli import render
+    from workflows.admin import show_settings
+
+    _serve(show_settings, render.document)
+
+
+@settings_app.command("load")
+def settings_load(file: str):
+    """Put settings from a TOML file in force (recorded; old events keep their version)."""
+    from cli import render
+    from workflows.admin import load_settings
+
+    _serve(lambda office: load_settings(office, file), render.document)
+
+
+# case flow ----------------------------------------------------------------------------------
+@app.command()
+def report(
+    policy: str,
+    type_: Annotated[ClaimType, typer.Option("--type", help="the claim type")],
+    event_date: Annotated[str, typer.Option("--event-date", help="the date of the insured event")],
+    cause: Annotated[Optional[Cause], typer.Option("--cause")] = None,
+    channel: Annotated[Optional[Channel], typer.Option("--channel")] = None,
+    late_reason: Annotated[Optional[str], typer.Option("--late-reason", help="why the report comes after the window")] = None,
+    description: Annotated[Optional[str], typer.Option("--description")] = None,
+):
+    """报案 Report an insured event: opens a claim."""
+    from cli import render
+    from workflows.cases import report as open_claim
+
+    args = {"type": type_.value, "event_date": _date(event_date, "--event-date"), "cause": _value(cause),
+            "channel": _value(channel), "late_reason": late_reason, "description": description}
+    _serve(lambda office: open_claim(office, policy, args), render.reported)
+
+
+@app.command()
+def apply(
+    claim: str,
+    applicant: Annotated[str, typer.Option("--applicant")],
+    id_type: Annotated[IdType, typer.Option("--id-type")],
+    id_number: Annotated[str, typer.Option("--id-number")],
+    id_expires: Annotated[Optional[str], typer.Option("--id-expires")] = None,
+    id_photo: Annotated[bool, typer.Option("--id-photo", help="the ID carries a photo (household register)")] = False,
+    relation: Annotated[Optional[Relation], typer.Option("--relation")] = None,
+    signed_by: Annotated[Optional[str], typer.Option("--signed-by")] = None,
+    for_: Annotated[Optional[str], typer.Option("--for", help="whom a guardian or representative acts for")] = None,
+):
+    """申请 Record the claim application by an eligible applicant."""
+    args = {"applicant": _text(applicant, "--applicant"), "id_type": id_type.value, "id_number": _text(id_number, "--id-number"),
+            "id_expires": _date(id_expires, "--id-expires"), "id_photo": id_photo, "relation": _value(relation),
+            "signed_by": signed_by, "for": for_}
+    _flow(claim, "apply", args)
+
+
+@app.command()
+def attach(
+    claim: str,
+    doc_type: str,
+    file: Annotated[Optional[str], typer.Option("--file", help="the scanned material; its SHA-256 is recorded")] = None,
+):
+    """Record receipt of a material (理赔材料)."""
+    _flow(claim, "attach", {"document": doc_type, "sha256": _file_digest(file)})
+
+
+def _file_digest(path: str | None) -> str | None:
+    if path is None:
+        return None
+    import hashlib
+
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError as exc:
+        raise BadInput(f"--file {path!r} cannot be read: {exc.strerror}") from None
+
+
+@app.command()
+def request(claim: str, doc_type: str, reason: Annotated[str, typer.Option("--reason")]):
+    """Ask the claimant for a further material (a repeat of the Art. 22 notice is flagged)."""
+    _flow(claim, "request", {"document": doc_type, "reason": _text(reason, "--reason")})
+
+
+@app.command()
+def investigate(claim: str):
+    """调查 Start the investigation (materials must be complete)."""
+    _flow(claim, "investigate", {})
+
+
+@app.command()
+def decide(
+    claim: str,
+    outcome: Annotated[Outcome, typer.Argument()],
+    reason: Annotated[str, typer.Option("--reason")],
+    amount: Annotated[Optional[str], typer.Option("--amount")] = None,
+    ground: Annotated[Optional[Ground], typer.Option("--ground")] = None,
+):
+    """Record the decision: approve, partial or decline (the claim stays investigating)."""
+    args = {"outcome": outcome.value, "amount": _amount(amount), "ground": _value(ground), "reason": _text(reason, "--reason")}
+    _flow(claim, "decide", args)
+
+
+@app.command()
+def notify(claim: str):
+    """通知 Tell the claimant the decision."""
+    _flow(claim, "notify", {})
+
+
+@app.command()
+def pay(
+    claim: str,
+    amount: Annotated[str, typer.Option("--amount")],
+    advance: Annotated[bool, typer.Option("--advance", help="an advance payment during investigation (Art. 25)")] = False,
+):
+    """领款 Pay the benefit."""
+    _flow(claim, "pay", {"amount": _amount(amount), "advance": advance})
+
+
+@app.command()
+def appeal(claim: str, reason: Annotated[str, typer.Option("--reason")]):
+    """申诉 The claimant disputes a refusal or partial payment."""
+    _flow(claim, "appeal", {"reason": _text(reason, "--reason")})
+
+
+@app.command()
+def close(claim: str):
+    """Close a paid or declined claim."""
+    _flow(claim, "close", {})
+
+
+@app.command()
+def withdraw(claim: str, reason: Annotated[str, typer.Option("--reason")]):
+    """The claimant withdraws the claim."""
+    _flow(claim, "withdraw", {"reason": _text(reason, "--reason")})
+
+
+@app.command()
+def consult(claim: str, note: Annotated[str, typer.Option("--note")]):
+    """咨询 Record a consultation (any state)."""
+    _flow(claim, "consult", {"note": _text(note, "--note")})
+
+
+# looking ------------------------------------------------------------------------------------
+@app.command()
+def status(claim: str):
+    """Where the claim stands: state, flags, materials, deadlines, decision, next actions."""
+    from cli import render
+    from workflows.reads import status as read_status
+
+    _serve(lambda office: read_status(office, claim), render.status)
+
+
+@app.command()
+def docs(claim: str):
+    """The materials checklist."""
+    from cli import render
+    from workflows.reads import docs as read_docs
+
+    _serve(lambda office: read_docs(office, claim), render.checklist)
+
+
+@app.command("list")
+def list_(
+    state: Annotated[Optional[State], typer.Option("--state")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue")] = False,
+    type_: Annotated[Optional[ClaimType], typer.Option("--type")] = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="at most this many rows")] = None,
+):
+    """The work queue, most urgent first (overdue first)."""
+    from cli import render
+    from workflows.reads import work_queue
+
+    _serve(lambda office: work_queue(office, state=_value(state), claim_type=_value(type_), overdue=overdue, limit=limit),
+           render.queue)
+
+
+@app.command()
+def history(claim: str):
+    """The claim's audit trail."""
+    from cli import render
+    from workflows.reads import history as read_history
+
+    _serve(lambda office: read_history(office, claim), render.history)
+
+
+@app.command()
+def diagram(fmt: Annotated[DiagramFormat, typer.Option("--format")] = DiagramFormat.mermaid):
+    """The state machine as the code defines it (mermaid or dot)."""
+    from workflows.reads import diagram as draw
+
+    office = _office()
+    try:
+        text = draw(office, fmt.value)
+    finally:
+        office.close()
+    _emit({"format": fmt.value, "diagram": text}, lambda doc: print(doc["diagram"]))
+
+
+# entry point --------------------------------------------------------------------------------
+GLOBAL_VALUES = {"--db": "db", "--as": "user"}
+
+
+def split_globals(argv: list[str]) -> tuple[Globals, list[str]]:
+    """Take --db, --as and --json from anywhere on the line (cli.md: before or after the command)."""
+    found = Globals(db=os.environ.get("CLAIMS_DB") or "claims.db", user=os.environ.get("CLAIMS_USER") or None)
+    rest, i = [], 0
+    while i < len(argv):
+        word = argv[i]
+        name, eq, value = word.partition("=")
+        if word == "--json":
+            found.json = True
+        elif name in GLOBAL_VALUES and eq:
+            setattr(found, GLOBAL_VALUES[name], value)
+        elif word in GLOBAL_VALUES:
+            if i + 1 >= len(argv):
+                raise BadInput(f"{word} needs a value")
+            setattr(found, GLOBAL_VALUES[word], argv[i + 1])
+            i += 1
+        elif word == "--":
+            rest += argv[i:]
+            break
+        else:
+            rest.append(word)
+        i += 1
+    return found, rest
+
+
+def main(argv: list[str] | None = None) -> int:
+    from typer._click.exceptions import ClickException, UsageError
+
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        found, rest = split_globals(argv)
+        G.db, G.user, G.json = found.db, found.user, found.json
+        typer.main.get_command(app).main(args=rest, prog_name="claims", standalone_mode=False)
+        return 0
+    except typer.Exit as done:
+        return done.exit_code
+    except typer.Abort:
+        return _fail(ClaimsError("aborted"))
+    except UsageError as exc:
+        return _fail(BadInput(exc.format_message()), usage=exc)
+    except ClickException as exc:
+        return _fail(BadInput(exc.format_message()))
+    except ClaimsError as exc:
+        return _fail(exc)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for a user
+        return _fail(_unexpected(exc))
+
+
+def _unexpected(exc: Exception) -> ClaimsError:
+    if "sqlalchemy" in sys.modules:
+        from claims.storage import translate
+
+        known = translate(exc)
+        if known:
+            return known
+    if os.environ.get("CLAIMS_DEBUG"):
+        raise exc
+    return ClaimsError(f"internal error ({type(exc).__name__}: {exc}); set CLAIMS_DEBUG=1 for the traceback")
+
+
+def _fail(error: ClaimsError, usage=None) -> int:
+    if G.json:
+        sys.stderr.write(json.dumps({"error": error.as_dict()}, ensure_ascii=False) + "\n")
+    else:
+        if usage is not None and usage.ctx is not None:
+            sys.stderr.write(usage.ctx.get_usage() + "\n")
+        sys.stderr.write(f"Error: {error.message}\n")
+    return error.exit_code
+
+
+def run() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

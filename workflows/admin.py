@@ -1,0 +1,124 @@
+"""Administration: the database, users, policies and settings — all recorded in the admin chain."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from claims.audit import ADMIN_CHAIN, seal
+from claims.canonical import canonical_json, sha256_hex
+from claims.errors import BadInput, Conflict, NotFound
+from claims.policies import read_policy_file
+from claims.settings import Settings
+from claims.storage import Store, Tx
+from claims.values import money, parse_amount
+from workflows.clock import stamp
+from workflows.office import CURRENT_SETTINGS, TRAINING, Office, login_name, parse_now, read_settings
+from workflows.roles import ROLES
+from workflows.views import masked
+
+LIMITED_ROLES = ("handler", "senior")
+
+
+def init(target: str, *, training: bool, settings_file: str | None, user_name: str | None, now_text: str | None) -> dict:
+    """Create the schema, put the settings in force, register the invoking user as admin."""
+    settings = read_settings(settings_file)
+    now = parse_now(now_text, settings)
+    if now is not None and not training:
+        from claims.errors import Forbidden
+
+        raise Forbidden("CLAIMS_NOW may only be set for a database created with `claims init --training`", rule="clock")
+    store = Store(target, create=True)
+    try:
+        store.create_schema()
+        office = Office(store, user_name or login_name(), now_text)
+        with store.write() as tx:
+            if tx.meta(CURRENT_SETTINGS) is not None:
+                raise Conflict(f"{target} is already a claims database; nothing was changed")
+            tx.set_meta(TRAINING, "1" if training else "0")
+            tx.put_settings(settings)
+            tx.set_meta(CURRENT_SETTINGS, settings.version)
+            tx.put_user(office.user_name, "admin", None)
+            admin = {"name": office.user_name, "role": "admin"}
+            when = office.now(tx)
+            _admin_event(tx, admin, when, settings, "init", {"training": training, "settings": settings.as_dict()})
+            _admin_event(tx, admin, when, settings, "user_add", {"user": office.user_name, "role": "admin", "limit": None})
+    finally:
+        store.close()
+    return {"ok": True, "training": training, "settings_version": settings.version}
+
+
+def add_user(office: Office, name: str, role: str, limit: str | None) -> dict:
+    if role not in ROLES:
+        raise BadInput(f"--role must be one of {', '.join(ROLES)}, got {role!r}")
+    if limit is not None and role not in LIMITED_ROLES:
+        raise BadInput(f"--limit applies to handlers and seniors, not to the {role} role")
+    limit = money(parse_amount(limit, "--limit")) if limit is not None else None
+    with office.store.write() as tx:
+        admin = office.authorized_user(tx, "user")
+        settings = office.settings(tx)
+        tx.put_user(name, role, limit)
+        _admin_event(tx, admin, office.now(tx), settings, "user_add", {"user": name, "role": role, "limit": limit})
+    return {"user": name, "role": role, "limit": limit}
+
+
+def import_policies(office: Office, path: str) -> dict:
+    """Idempotent by policy number: new and changed policies are imported, the rest unchanged."""
+    policies = read_policy_file(path)
+    with office.store.write() as tx:
+        admin = office.authorized_user(tx, "policy")
+        settings = office.settings(tx)
+        known = tx.policy_digests([p["policy"] for p in policies])
+        digests = {p["policy"]: sha256_hex(canonical_json(p)) for p in policies}
+        new = [p for p in policies if p["policy"] not in known]
+        changed = [p for p in policies if p["policy"] in known and known[p["policy"]] != digests[p["policy"]]]
+        tx.put_policies(new, changed)
+        payload = {
+            "file": Path(path).name,
+            "file_sha256": sha256_hex(Path(path).read_text(encoding="utf-8")),
+            "new": len(new),
+            "changed": [p["policy"] for p in changed],
+            "unchanged": len(policies) - len(new) - len(changed),
+            "digest": sha256_hex(canonical_json(sorted(digests.items()))),
+        }
+        _admin_event(tx, admin, office.now(tx), settings, "policy_import", payload)
+    return {"imported": len(new) + len(changed), "unchanged": payload["unchanged"]}
+
+
+def show_policy(office: Office, number: str) -> dict:
+    with office.store.read() as tx:
+        policy = tx.policy(number)
+        if policy is None:
+            raise NotFound(f"policy {number!r} not found")
+        user = office.authorized_user(tx, "policy")
+    return masked(policy, user)
+
+
+def show_settings(office: Office) -> dict:
+    with office.store.read() as tx:
+        office.authorized_user(tx, "settings")
+        settings = office.settings(tx)
+    return {"settings_version": settings.version, **settings.as_dict()}
+
+
+def load_settings(office: Office, path: str) -> dict:
+    """Put new settings in force; events already recorded keep the version they were checked against."""
+    settings = read_settings(path)
+    with office.store.write() as tx:
+        admin = office.authorized_user(tx, "settings")
+        tx.put_settings(settings)
+        tx.set_meta(CURRENT_SETTINGS, settings.version)
+        _admin_event(tx, admin, office.now(tx), settings, "settings", {"settings": settings.as_dict()})
+    return {"settings_version": settings.version, **settings.as_dict()}
+
+
+def _admin_event(tx: Tx, admin: dict, when, settings: Settings, name: str, payload: dict) -> None:
+    seq, prev = tx.chain_head(ADMIN_CHAIN)
+    state = None if seq == 0 else "active"
+    at = stamp(when.astimezone(settings.zone))
+    tx.append_events([seal(ADMIN_CHAIN, seq + 1, name, state, "active", at, admin["name"], admin["role"],
+                           payload, settings.version, prev)])
+
+
+def is_training(store: Store) -> bool:
+    with store.read() as tx:
+        return tx.meta(TRAINING) == "1"

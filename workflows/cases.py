@@ -1,0 +1,181 @@
+"""The case flow: each command is one unit of work — judge, record, commit together.
+
+A step is judged by the state machine and its guards; its audit events are sealed onto
+the claim's hash chain; the claim is folded forward through ``evolve``; the new claim and
+the events commit in one transaction, or nothing does.
+
+Every payload is ``{"args": <the command's inputs>, "facts": <outside facts used>, ...}``
+plus what the step derived from them, so replay can judge the step again.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from claims.audit import seal
+from claims.errors import Conflict, NotFound, RuleRefused
+from claims.materials import DOCUMENT_TYPES, required_materials
+from claims.records import NEW, Claim, evolve
+from claims.storage import Tx
+from workflows import deadlines as dl
+from workflows import eligibility as el
+from workflows import facts as facts_of
+from workflows import views
+from workflows.clock import stamp
+from workflows.machine import referee
+from workflows.office import Office
+from workflows.step import Step
+
+
+def report(office: Office, policy_number: str, args: dict) -> dict:
+    """报案: first notice of an insured event; returns the new claim."""
+    with office.store.write() as tx:
+        policy = tx.policy(policy_number)
+        if policy is None:
+            raise NotFound(f"policy {policy_number!r} not found")
+        user = office.authorized_user(tx, "report")
+        number = tx.next_claim_number()
+        terms = facts_of.policy_terms(policy, args["type"])
+        claim = Claim(id=f"CLM-{number:06d}", policy=policy_number, type=args["type"],
+                      event_date=args["event_date"], line=terms["line"])
+        step = Step("report", claim, args, terms, office.now(tx), office.settings(tx), actor=user)
+        to_state = referee().judge(step)
+        _refuse_duplicate(tx, claim)
+        late = step.today > dl.report_due(date.fromisoformat(args["event_date"]), step.settings)
+        new = _record(tx, step, to_state, [("report", {"args": args, "facts": terms, "late": late})])
+    return {"claim": new.id, "state": new.state, "flags": new.flags}
+
+
+def advance(office: Office, claim_id: str, command: str, args: dict) -> dict:
+    """Any step on an existing claim: apply, attach, investigate, decide, notify, pay, …"""
+    if command in ("attach", "request") and args["document"] not in DOCUMENT_TYPES:
+        raise NotFound(f"document type {args['document']!r} not found; known types: {', '.join(DOCUMENT_TYPES)}")
+    with office.store.write() as tx:
+        claim = _claim(tx, claim_id)
+        user = office.authorized_user(tx, command)
+        settings = office.settings(tx)
+        facts = facts_of.gather(tx, command, claim, user, settings)
+        step = Step(command, claim, PREPARE.get(command, _as_given)(args, claim, facts), facts,
+                    office.now(tx), settings, actor=user)
+        to_state = referee().judge(step)
+        new = _record(tx, step, to_state, EVENTS[command](step))
+    return views.status(new, settings, user, step.now)
+
+
+def _record(tx: Tx, step: Step, to_state: str, events: list[tuple[str, dict]]) -> Claim:
+    """Seal the events onto the claim's chain, fold them into the claim, write both."""
+    before = claim = step.claim
+    seq, prev = tx.chain_head(before.id) if before.version else (0, None)
+    at = stamp(step.now.astimezone(step.settings.zone))
+    day = step.today.isoformat()
+    sealed = []
+    for name, payload in events:
+        if sealed:  # a follow-up event (the Art. 22 notice) is judged by the machine too
+            to_state = referee().judge(Step(name, claim, {}, {}, step.now, step.settings, actor=step.actor))
+        event = seal(claim.id, seq + 1, name, None if claim.state == NEW else claim.state, to_state, at,
+                     step.actor["name"], step.actor["role"], payload, step.settings.version, prev)
+        claim = evolve(claim, name, to_state, payload, at, day)
+        sealed.append(event)
+        seq, prev = event.seq, event.hash
+    due = dl.next_due(claim, step.settings, step.today)
+    due = due.isoformat() if due else None
+    if before.version == 0:
+        tx.insert_claim(claim, int(claim.id.removeprefix("CLM-")), due)
+    else:
+        tx.update_claim(claim, before.version, due)
+    tx.append_events(sealed)
+    return claim
+
+
+def _claim(tx: Tx, claim_id: str) -> Claim:
+    claim = tx.claim(claim_id)
+    if claim is None:
+        raise NotFound(f"claim {claim_id!r} not found", claim=claim_id)
+    return claim
+
+
+def _refuse_duplicate(tx: Tx, claim: Claim) -> None:
+    for other in tx.claims_on_policy(claim.policy, claim.type):
+        if other.event_date == claim.event_date and other.state != "withdrawn":
+            raise Conflict(
+                f"duplicate report: {other.id} already reports a {claim.type} event of {claim.event_date} "
+                f"on policy {claim.policy} (domain.md, duplicate reports)",
+                rule="duplicate_report",
+                claim=other.id,
+            )
+
+
+# inputs as the rules need them ------------------------------------------------------------------
+def _as_given(args: dict, claim: Claim, facts: dict) -> dict:
+    return args
+
+
+def _with_relation(args: dict, claim: Claim, facts: dict) -> dict:
+    """Read the applicant's relation off the policy when it is not given."""
+    if args.get("relation"):
+        return args
+    relation = el.relation_of(args["applicant"], claim.type, facts["persons"])
+    if relation is None:
+        raise RuleRefused(
+            f"refused: {args['applicant']} is neither the insured nor a named beneficiary; say how they relate to the "
+            "claim with --relation (deck slide 12, eligible applicants)", rule="eligible_applicant", claim=claim.id)
+    return {**args, "relation": relation}
+
+
+PREPARE = {"apply": _with_relation}
+
+
+# what each command records ----------------------------------------------------------------------
+def _apply_events(step: Step) -> list[tuple[str, dict]]:
+    applicant = _applicant(step)
+    required = required_materials(step.claim.type, step.claim.cause, applicant)
+    events = [("apply", {"args": step.args, "facts": step.facts, "applicant": applicant, "required": required})]
+    missing = [d for d in required if d not in step.claim.received]
+    if missing:  # Insurance Law Art. 22: tell the claimant once, promptly, everything missing
+        events.append(("notice", {"args": {}, "missing": missing, "rule": "Insurance Law Art. 22"}))
+    return events
+
+
+def _applicant(step: Step) -> dict:
+    a, persons = step.args, step.facts["persons"]
+    whom = el.acting_for(a, step.claim.type, persons)
+    return {
+        "name": a["applicant"],
+        "relation": a["relation"],
+        "id_type": a["id_type"],
+        "id_number": a["id_number"],
+        "for": whom,
+        "for_relation": el.relation_of(whom, step.claim.type, persons),
+    }
+
+
+def _request_events(step: Step) -> list[tuple[str, dict]]:
+    doc = step.args["document"]
+    named_before = doc in step.claim.required or doc in (step.claim.notice or {}).get("missing", [])
+    return [("request", {"args": step.args, "violation": named_before})]
+
+
+def _decide_events(step: Step) -> list[tuple[str, dict]]:
+    return [("decide", {"args": step.args, "facts": step.facts, "by": step.actor["name"]})]
+
+
+def _plain(step: Step) -> list[tuple[str, dict]]:
+    payload = {"args": step.args}
+    if step.facts:
+        payload["facts"] = step.facts
+    return [(step.command, payload)]
+
+
+EVENTS = {
+    "apply": _apply_events,
+    "attach": _plain,
+    "request": _request_events,
+    "investigate": _plain,
+    "decide": _decide_events,
+    "notify": _plain,
+    "pay": _plain,
+    "appeal": _plain,
+    "close": _plain,
+    "withdraw": _plain,
+    "consult": _plain,
+}

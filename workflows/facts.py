@@ -1,0 +1,53 @@
+"""The facts from outside the claim that a step's guards use (recorded in its payload).
+
+A policy can be re-imported and a user's limit changed later; recording the facts a
+step was judged on lets replay re-check it exactly as it was.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from claims.records import Claim
+from claims.settings import Settings
+from claims.storage import Tx, paid_total
+from claims.values import money
+
+
+def policy_terms(policy: dict, claim_type: str) -> dict:
+    cover = next((c for c in policy["coverages"] if c["type"] == claim_type), None)
+    return {
+        "status": policy["status"],
+        "line": policy["line"],
+        "issued": policy["issued"],
+        "reinstated": policy["reinstated"],
+        "covers": [c["type"] for c in policy["coverages"]],
+        "sum_insured": cover["sum_insured"] if cover else None,
+    }
+
+
+def persons(policy: dict) -> dict:
+    return {"holder": policy["holder"], "insured": policy["insured"], "beneficiaries": policy["beneficiaries"]}
+
+
+def authority_limit(user: dict, settings: Settings) -> str | None:
+    """The most a user may approve; None means no limit (a senior registered without one)."""
+    if user["limit"] is not None:
+        return user["limit"]
+    return money(settings.handler_default_limit) if user["role"] == "handler" else None
+
+
+def gather(tx: Tx, command: str, claim: Claim, user: dict, settings: Settings) -> dict:
+    if command == "apply":
+        return {"persons": persons(_policy(tx, claim))}
+    if command in ("decide", "pay"):
+        terms = policy_terms(_policy(tx, claim), claim.type)
+        others = [c for c in tx.claims_on_policy(claim.policy, claim.type) if c.id != claim.id]
+        terms["paid_elsewhere"] = money(paid_total(others) if others else Decimal(0))
+        terms["authority_limit"] = authority_limit(user, settings)
+        return terms
+    return {}
+
+
+def _policy(tx: Tx, claim: Claim) -> dict:
+    return tx.policy(claim.policy)

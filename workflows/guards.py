@@ -1,0 +1,278 @@
+"""Guards: pure functions of a Step that return why the rules say no, or None.
+
+Each guard names its rule and source, so a refusal reads e.g. "refused: materials
+incomplete — pathology_report is missing (Insurance Law Art. 22)". Guards that need the
+command's inputs are skipped when only asking which actions are allowed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Callable
+
+from claims.errors import RuleRefused
+from claims.values import add_years, money, resident_id_problem
+from workflows import deadlines as dl
+from workflows import eligibility as el
+from workflows.step import Step
+
+
+@dataclass(frozen=True)
+class Guard:
+    rule: str
+    source: str
+    check: Callable[[Step], str | None]
+    needs_input: bool
+
+    def refusal(self, step: Step) -> RuleRefused | None:
+        if step.probe and self.needs_input:
+            return None
+        problem = self.check(step)
+        if problem is None:
+            return None
+        return RuleRefused(f"refused: {problem} ({self.source})", rule=self.rule, claim=step.claim.id)
+
+
+def guard(rule: str, source: str, needs_input: bool = False):
+    def wrap(check):
+        return Guard(rule, source, check, needs_input)
+
+    return wrap
+
+
+# The clock ----------------------------------------------------------------------------------
+@guard("clock", "cli.md, Time")
+def not_before_last_event(step: Step):
+    last = step.claim.last_event_at
+    if last and step.now < datetime.fromisoformat(last):
+        return f"this command is dated {step.now.isoformat()}, before the claim's last event at {last}"
+
+
+# Reporting (报案) ----------------------------------------------------------------------------
+@guard("event_date", "an insured event cannot lie in the future", needs_input=True)
+def event_not_in_future(step: Step):
+    if date.fromisoformat(step.args["event_date"]) > step.today:
+        return f"the event date {step.args['event_date']} is after today ({step.today})"
+
+
+@guard("policy_in_force", "policy contract; Insurance Law Art. 14")
+def policy_in_force(step: Step):
+    f = step.facts
+    if f["status"] != "in_force":
+        return f"policy {step.claim.policy} is {f['status']}, not in force"
+    if step.claim.event_date and step.claim.event_date < f["issued"]:
+        return f"the event ({step.claim.event_date}) happened before policy {step.claim.policy} was issued ({f['issued']})"
+
+
+@guard("coverage", "policy contract")
+def policy_covers_type(step: Step):
+    if step.facts["sum_insured"] is None:
+        covered = ", ".join(step.facts["covers"])
+        return f"policy {step.claim.policy} does not cover {step.claim.type} (it covers {covered})"
+
+
+@guard("limitation", "Insurance Law Art. 26")
+def within_limitation(step: Step):
+    c = step.claim
+    due = dl.limitation_due(date.fromisoformat(c.event_date), c.line, step.settings)
+    if step.today > due:
+        years = step.settings.limitation_years_life if c.line == "life" else step.settings.limitation_years_other
+        return f"the right to claim expired on {due}, {years} years after the event for a {c.line} policy"
+
+
+@guard("late_report", "Insurance Law Art. 21; product clause", needs_input=True)
+def late_report_has_reason(step: Step):
+    due = dl.report_due(date.fromisoformat(step.claim.event_date), step.settings)
+    if step.today > due and not (step.args.get("late_reason") or "").strip():
+        return (
+            f"the report is late: the {step.settings.reporting_window_days}-day reporting window ended on {due}; "
+            "a late report is accepted with a stated reason (--late-reason)"
+        )
+
+
+# Applying (申请) -----------------------------------------------------------------------------
+@guard("photo_id", "deck slide 11", needs_input=True)
+def valid_photo_id(step: Step):
+    a = step.args
+    if a["id_type"] == "household_register" and not a.get("id_photo"):
+        return "a household register (户口本) has no photo and does not prove identity; give a photo ID (or --id-photo if this one carries a photo)"
+    if a["id_type"] == "resident_id":
+        problem = resident_id_problem(a["id_number"])
+        if problem:
+            return problem
+    expires = a.get("id_expires")
+    if expires and date.fromisoformat(expires) < step.today:
+        return f"the applicant's ID expired on {expires}; a valid, unexpired ID is required"
+
+
+@guard("proxy_signature", "deck slide 9: 保全申请材料不允许代签名", needs_input=True)
+def no_proxy_signature(step: Step):
+    a = step.args
+    signer = a.get("signed_by")
+    if signer and signer != a["applicant"]:
+        return f"the application must be signed by the applicant {a['applicant']}, not by {signer}"
+
+
+@guard("eligible_applicant", "deck slides 13, 14, 17; Insurance Law Art. 42", needs_input=True)
+def applicant_eligible(step: Step):
+    a, persons = step.args, step.facts["persons"]
+    whom = el.acting_for(a, step.claim.type, persons)
+    if whom is None:
+        return f"say whom the {a['relation']} acts for with --for (the policy names several death beneficiaries)"
+    relation = a["relation"] if a["relation"] not in ("guardian", "representative") else el.relation_of(whom, step.claim.type, persons) or "other"
+    return el.eligibility_problem(step.claim.type, relation, whom, persons)
+
+
+@guard("minor_applicant", "deck slide 11; Civil Code Arts. 17, 27", needs_input=True)
+def minor_has_guardian(step: Step):
+    a, persons = step.args, step.facts["persons"]
+    whom = el.acting_for(a, step.claim.type, persons)
+    if a["relation"] != "guardian" and el.is_minor(el.person(whom or "", persons), step.today):
+        return f"{whom} is under 18 and may not apply alone: the guardian applies, with proof of guardianship"
+
+
+@guard("id_matches_policy", "cli.md, Policy file: people are matched by name and ID number", needs_input=True)
+def id_matches_policy(step: Step):
+    a = step.args
+    known = el.person(a["applicant"], step.facts["persons"])
+    if known and known.get("id_number") and known["id_number"] != a["id_number"]:
+        return f"the ID number given does not match the one the policy holds for {a['applicant']}"
+
+
+@guard("beneficiary_changed", "SPC Interpretation III Art. 11", needs_input=True)
+def beneficiary_not_changed_after_event(step: Step):
+    whom = el.acting_for(step.args, step.claim.type, step.facts["persons"])
+    for b in el.death_beneficiaries(step.facts["persons"]):
+        if b["name"] == whom and b.get("since") and b["since"] > step.claim.event_date:
+            return f"{whom} became beneficiary on {b['since']}, after the insured event ({step.claim.event_date}), and cannot claim"
+
+
+# Investigating (调查) ------------------------------------------------------------------------
+@guard("materials_complete", "Insurance Law Art. 22")
+def materials_complete(step: Step):
+    missing = step.claim.missing
+    if missing:
+        verb = "is" if len(missing) == 1 else "are"
+        return f"materials incomplete — {', '.join(missing)} {verb} missing"
+
+
+# Deciding --------------------------------------------------------------------------------------
+@guard("decision_recorded", "claims procedure: one decision per review")
+def no_decision_yet(step: Step):
+    if step.claim.decision:
+        return f"a {step.claim.decision['outcome']} decision is already recorded; notify the claimant"
+
+
+@guard("decision_inputs", "cli.md, decide", needs_input=True)
+def decision_has_inputs(step: Step):
+    a = step.args
+    if a["outcome"] == "decline":
+        if not a.get("ground"):
+            return "a decline needs a coded ground (--ground), so the claimant can be told why"
+        if a.get("amount"):
+            return "a decline approves no amount; leave out --amount"
+    else:
+        if not a.get("amount"):
+            return f"an {a['outcome']} decision needs the amount it approves (--amount)"
+        if a.get("ground"):
+            return "a ground (--ground) is given only with a decline"
+
+
+@guard("sum_insured", "policy contract: the sum insured", needs_input=True)
+def within_sum_insured(step: Step):
+    amount = step.args.get("amount")
+    if not amount or step.args.get("outcome") == "decline":
+        return None
+    f = step.facts
+    remaining = Decimal(f["sum_insured"]) - Decimal(f["paid_elsewhere"])
+    total = Decimal(amount) + (step.claim.paid if step.args.get("advance") else Decimal(0))
+    if total > remaining:
+        return f"{money(total)} exceeds the remaining sum insured of {money(remaining)} for {step.claim.type}"
+    if step.command == "decide" and Decimal(amount) < step.claim.paid:
+        return f"the approved amount {money(Decimal(amount))} is less than the {step.claim.paid_amount} already paid"
+
+
+@guard("authority_limit", "house rule: authority limits", needs_input=True)
+def within_authority(step: Step):
+    limit, amount = step.facts.get("authority_limit"), step.args.get("amount")
+    if step.args.get("outcome") == "decline" or not amount or limit is None:
+        return None
+    if Decimal(amount) > Decimal(limit):
+        return (
+            f"{money(Decimal(amount))} is above {step.actor.get('name')}'s authority limit of {limit}; "
+            "a senior handler with enough authority must record this decision"
+        )
+
+
+@guard("contestability", "Insurance Law Art. 16", needs_input=True)
+def nondisclosure_within_two_years(step: Step):
+    if step.args.get("ground") == "nondisclosure":
+        return _two_year_bar(step, step.settings.contestability_years, "non-disclosure")
+
+
+@guard("suicide_exclusion", "Insurance Law Art. 44", needs_input=True)
+def suicide_within_two_years(step: Step):
+    if step.args.get("ground") == "suicide":
+        return _two_year_bar(step, step.settings.suicide_exclusion_years, "suicide")
+
+
+def _two_year_bar(step: Step, years: int, what: str):
+    start = step.facts["reinstated"] or step.facts["issued"]
+    bar = add_years(date.fromisoformat(start), years)
+    if date.fromisoformat(step.claim.event_date) > bar:
+        return f"a decline for {what} is barred: the event came more than {years} years after the policy was formed or reinstated ({start})"
+
+
+# Notifying, paying, appealing ------------------------------------------------------------------
+@guard("decision_recorded", "Insurance Law Arts. 23, 24")
+def has_decision(step: Step):
+    if not step.claim.decision:
+        return "no decision is recorded yet; record one with `claims decide`"
+
+
+@guard("payment_amount", "Insurance Law Art. 23", needs_input=True)
+def pays_approved_amount(step: Step):
+    if step.args.get("advance"):
+        return "an advance payment (--advance) is made only during investigation (Insurance Law Art. 25)"
+    payable = Decimal(step.claim.decision["amount"]) - step.claim.paid
+    if Decimal(step.args["amount"]) != payable:
+        return f"the payment must equal the approved amount still unpaid, {money(payable)}, not {money(Decimal(step.args['amount']))}"
+
+
+@guard("four_eyes", "house rule: four-eyes above the threshold")
+def four_eyes(step: Step):
+    decision = step.claim.decision
+    threshold = step.settings.four_eyes_threshold
+    if decision and decision["by"] == step.actor.get("name") and Decimal(decision["amount"]) > threshold:
+        return f"{decision['by']} recorded this decision of {decision['amount']}; above {money(threshold)} another handler must release the payment"
+
+
+@guard("advance_payment", "Insurance Law Art. 25", needs_input=True)
+def advance_flag_given(step: Step):
+    if not step.args.get("advance"):
+        return "during investigation only an advance payment (--advance) can be made"
+
+
+@guard("advance_payment", "Insurance Law Art. 25")
+def advance_after_sixty_days(step: Step):
+    if step.claim.decision:
+        return "a decision is recorded; notify the claimant and pay the approved amount instead"
+    start = dl.advance_payment_from(step.claim, step.settings, step.today)
+    if step.today < start:
+        return f"an advance payment is possible from {start}, {step.settings.advance_payment_days} days after the request with materials"
+
+
+@guard("appeal_window", "house rule: appeal window setting")
+def within_appeal_window(step: Step):
+    due = dl.appeal_due(step.claim, step.settings)
+    if step.today > due:
+        return f"the appeal window closed on {due}"
+
+
+@guard("appeal_after_partial", "domain.md: appeal after a refusal or a partial payment")
+def paid_partially(step: Step):
+    decision = step.claim.decision
+    if not decision or decision["outcome"] != "partial":
+        return "a paid claim can be appealed only after a partial decision"

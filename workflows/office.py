@@ -1,0 +1,98 @@
+"""The claims office: opening a database as a user, with one clock and the settings in force."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import tomllib
+from datetime import datetime
+from pathlib import Path
+
+from claims.errors import BadInput, Conflict, Forbidden, NotFound
+from claims.settings import Settings
+from claims.storage import Store, Tx
+from claims.values import parse_timestamp
+from workflows.clock import Clock
+from workflows.roles import authorize
+
+DEFAULT_SETTINGS = Path(__file__).with_name("settings.toml")
+TRAINING = "training"
+CURRENT_SETTINGS = "settings_version"
+
+
+def login_name() -> str:
+    return os.environ.get("CLAIMS_USER") or getpass.getuser()
+
+
+def read_settings(path: str | Path | None = None) -> Settings:
+    source = Path(path) if path else DEFAULT_SETTINGS
+    try:
+        data = tomllib.loads(source.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BadInput(f"settings file {str(source)!r} does not exist") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise BadInput(f"settings file {str(source)!r} is not valid TOML: {exc}") from None
+    if path:
+        data = {**tomllib.loads(DEFAULT_SETTINGS.read_text(encoding="utf-8")), **data}
+    return Settings.from_mapping(data, f"settings file {source.name}")
+
+
+def parse_now(text: str | None, settings: Settings | None = None) -> datetime | None:
+    if not text:
+        return None
+    zone = settings.zone if settings else None
+    return parse_timestamp(text, "CLAIMS_NOW", tz=zone or _default_zone())
+
+
+def _default_zone():
+    return read_settings().zone
+
+
+class Office:
+    """One user's session with one claims database."""
+
+    def __init__(self, store: Store, user_name: str, now_text: str | None = None):
+        self.store = store
+        self.user_name = user_name
+        self.now_text = now_text
+        self.clock = Clock()
+        self._checked_clock = False
+
+    @classmethod
+    def open(cls, target: str, user_name: str | None = None, now_text: str | None = None) -> "Office":
+        parse_now(now_text)  # unparseable input is exit 2, before anything else
+        return cls(Store(target), user_name or login_name(), now_text)
+
+    def close(self) -> None:
+        self.store.close()
+
+    # the one clock --------------------------------------------------------------------------
+    def now(self, tx: Tx) -> datetime:
+        """Real time, or CLAIMS_NOW in a training database (exit 6 elsewhere)."""
+        if not self.now_text:
+            return self.clock.now()
+        if tx.meta(TRAINING) != "1":
+            raise Forbidden("CLAIMS_NOW may only be set for a database created with `claims init --training`", rule="clock")
+        return parse_now(self.now_text, self.settings(tx))
+
+    def at(self, now_text: str | None):
+        """Use another CLAIMS_NOW for the following commands (batch lines)."""
+        self.now_text = now_text
+
+    # who and under which settings --------------------------------------------------------------
+    def user(self, tx: Tx) -> dict:
+        user = tx.user(self.user_name)
+        if user is None:
+            raise NotFound(f"user {self.user_name!r} is not registered: an admin adds users with `claims user add`")
+        return user
+
+    def authorized_user(self, tx: Tx, command: str) -> dict:
+        user = self.user(tx)
+        authorize(user, command)
+        return user
+
+    def settings(self, tx: Tx) -> Settings:
+        version = tx.meta(CURRENT_SETTINGS)
+        if version is None:
+            raise Conflict("the database has no settings in force: was `claims init` interrupted?")
+        return tx.settings(version)

@@ -1,0 +1,62 @@
+"""Looking at claims: status, materials checklist, the work queue, the audit trail."""
+
+from __future__ import annotations
+
+from claims.errors import NotFound
+from workflows import views
+from workflows.machine import diagram as machine_diagram
+from workflows.office import Office
+
+
+def status(office: Office, claim_id: str) -> dict:
+    with office.store.read() as tx:
+        claim = _claim(tx, claim_id)
+        user = office.authorized_user(tx, "status")
+        return views.status(claim, office.settings(tx), user, office.now(tx))
+
+
+def docs(office: Office, claim_id: str) -> dict:
+    with office.store.read() as tx:
+        claim = _claim(tx, claim_id)
+        office.authorized_user(tx, "docs")
+        return views.checklist(claim)
+
+
+def work_queue(office: Office, *, state=None, claim_type=None, overdue=False, limit=None) -> list[dict]:
+    """Most urgent first. With --overdue only candidates past their stored due date are read."""
+    with office.store.read() as tx:
+        office.authorized_user(tx, "list")
+        settings = office.settings(tx)
+        today = office.now(tx).astimezone(settings.zone).date()
+        rows = []
+        due_before = today.isoformat() if overdue else None
+        for claim in tx.due_claims(state=state, claim_type=claim_type, due_before=due_before):
+            row = views.queue_row(claim, settings, today)
+            if overdue and not row["overdue"]:
+                continue
+            rows.append(row)
+            if limit and len(rows) >= limit:
+                break
+    rows.sort(key=lambda r: (not r["overdue"], r["next_due"] is None, r["next_due"] or ""))
+    return rows
+
+
+def history(office: Office, claim_id: str) -> list[dict]:
+    with office.store.read() as tx:
+        if tx.claim(claim_id) is None:
+            raise NotFound(f"claim {claim_id!r} not found", claim=claim_id)
+        user = office.authorized_user(tx, "history")
+        return views.history(tx.events(claim_id), user)
+
+
+def diagram(office: Office, fmt: str) -> str:
+    with office.store.read() as tx:
+        office.authorized_user(tx, "diagram")
+    return machine_diagram(fmt)
+
+
+def _claim(tx, claim_id: str):
+    claim = tx.claim(claim_id)
+    if claim is None:
+        raise NotFound(f"claim {claim_id!r} not found", claim=claim_id)
+    return claim

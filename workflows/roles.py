@@ -1,0 +1,42 @@
+"""Who may run what: the role table of domain.md, exactly."""
+
+from __future__ import annotations
+
+from claims.errors import Forbidden
+
+ROLES = ("agent", "handler", "senior", "auditor", "admin")
+
+READS = frozenset({"status", "docs", "list", "history"})
+AUDIT_READS = READS | {"replay", "audit", "diagram"}
+AGENT = frozenset({"report", "apply", "attach", "appeal", "withdraw", "consult"}) | READS
+HANDLER = AGENT | {"investigate", "decide", "notify", "pay", "close", "request"}
+
+MAY_RUN = {
+    "agent": AGENT,
+    "handler": HANDLER,
+    "senior": HANDLER,
+    "auditor": AUDIT_READS,
+    "admin": AUDIT_READS | {"init", "user", "policy", "settings"},
+}
+
+# Roles that need to see ID numbers, phone numbers and bank accounts in full (slide 19:
+# protect the customer's privacy). Auditors see them because they re-hash the raw log.
+SEES_PII = frozenset({"handler", "senior", "auditor"})
+
+
+def may_run(role: str, command: str) -> bool:
+    return command in MAY_RUN.get(role, ())
+
+
+def authorize(user: dict, command: str) -> None:
+    """Refuse (exit 6) a command the user's role may not run at all."""
+    if not may_run(user["role"], command):
+        raise Forbidden(
+            f"not allowed: {user['name']} is {_article(user['role'])} {user['role']}, "
+            f"and the {user['role']} role may not run `{command}` (domain.md, the people who use it)",
+            rule="role",
+        )
+
+
+def _article(role: str) -> str:
+    return "an" if role[0] in "aeiou" else "a"

@@ -1,0 +1,106 @@
+"""What people see of a claim: status, checklist, queue rows, history (cli.md JSON shapes)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from claims.audit import AuditEvent
+from claims.materials import DOCUMENT_TYPES
+from claims.records import Claim
+from claims.settings import Settings
+from claims.values import mask
+from workflows import deadlines as dl
+from workflows.machine import COMMANDS, referee
+from workflows.roles import SEES_PII, may_run
+from workflows.step import Step
+
+PII_KEYS = frozenset({"id_number", "phone", "bank_account"})
+
+
+def status(claim: Claim, settings: Settings, user: dict, now) -> dict:
+    step = Step("status", claim, {}, {}, now, settings, actor=user, probe=True)
+    found = dl.deadlines(claim, settings, step.today)
+    flags = list(claim.flags)
+    if any(d.overdue and d.obligation for d in found):
+        flags.append("overdue")
+    decision = claim.decision
+    return {
+        "claim": claim.id,
+        "policy": claim.policy,
+        "type": claim.type,
+        "state": claim.state,
+        "version": claim.version,
+        "event_date": claim.event_date,
+        "flags": flags,
+        "applicant": _applicant(claim.applicant, user),
+        "received_documents": list(claim.received),
+        "missing_documents": claim.missing,
+        "deadlines": [d.as_dict() for d in found],
+        "decision": None if decision is None else {k: decision[k] for k in ("outcome", "amount", "ground", "reason")},
+        "paid_amount": claim.paid_amount,
+        "allowed_actions": allowed_actions(claim, settings, user, now),
+    }
+
+
+def allowed_actions(claim: Claim, settings: Settings, user: dict, now) -> list[str]:
+    judge = referee()
+    allowed = []
+    for command in COMMANDS:
+        if may_run(user["role"], command):
+            if judge.allows(Step(command, claim, {}, {}, now, settings, actor=user, probe=True)):
+                allowed.append(command)
+    return allowed
+
+
+def checklist(claim: Claim) -> dict:
+    missing = claim.missing
+    needed = [d for d in DOCUMENT_TYPES if d in missing or d in claim.received or d in claim.required]
+    return {
+        "claim": claim.id,
+        "received_documents": list(claim.received),
+        "missing_documents": missing,
+        "checklist": [
+            {"document": d, "description": DOCUMENT_TYPES[d], "received": d in claim.received, "copies": len(claim.received.get(d, []))}
+            for d in needed
+        ],
+        "notice": claim.notice,
+    }
+
+
+def queue_row(claim: Claim, settings: Settings, today: date) -> dict:
+    found = dl.deadlines(claim, settings, today)
+    open_ = [d for d in found if d.obligation]
+    due = min((d.due for d in open_), default=None)
+    return {
+        "claim": claim.id,
+        "policy": claim.policy,
+        "type": claim.type,
+        "state": claim.state,
+        "next_due": due.isoformat() if due else None,
+        "overdue": any(d.overdue for d in open_),
+    }
+
+
+def history(events: list[AuditEvent], user: dict) -> list[dict]:
+    return [masked(e.as_history(), user) for e in events]
+
+
+def masked(value, user: dict):
+    """ID numbers, phone numbers and bank accounts hidden from roles that don't need them."""
+    if user["role"] in SEES_PII:
+        return value
+    return _mask_walk(value)
+
+
+def _mask_walk(value):
+    if isinstance(value, dict):
+        return {k: (mask(v) if k in PII_KEYS and isinstance(v, str) else _mask_walk(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask_walk(v) for v in value]
+    return value
+
+
+def _applicant(applicant: dict | None, user: dict) -> dict | None:
+    if applicant is None:
+        return None
+    return masked({k: applicant.get(k) for k in ("name", "relation", "id_type", "id_number", "for")}, user)
