@@ -339,6 +339,10 @@ def diagram(fmt: Annotated[DiagramFormat, typer.Option("--format")] = DiagramFor
     _emit({"format": fmt.value, "diagram": text}, lambda doc: print(doc["diagram"]))
 
 
+# auditor and bulk commands live in their own modules and register on `app`
+from cli import audit as _audit_commands  # noqa: E402,F401
+from cli import batch as _batch_commands  # noqa: E402,F401
+
 # entry point --------------------------------------------------------------------------------
 GLOBAL_VALUES = {"--db": "db", "--as": "user"}
 
