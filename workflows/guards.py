@@ -162,7 +162,7 @@ def materials_complete(step: Step):
 @guard("decision_recorded", "claims procedure: one decision per review")
 def no_decision_yet(step: Step):
     if step.claim.decision:
-        return f"a {step.claim.decision['outcome']} decision is already recorded; notify the claimant"
+        return f"a decision ({step.claim.decision['outcome']}) is already recorded; notify the claimant"
 
 
 @guard("decision_inputs", "cli.md, decide", needs_input=True)

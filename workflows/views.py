@@ -33,7 +33,7 @@ def status(claim: Claim, settings: Settings, user: dict, now) -> dict:
         "event_date": claim.event_date,
         "flags": flags,
         "applicant": _applicant(claim.applicant, user),
-        "received_documents": list(claim.received),
+        "received_documents": received(claim),
         "missing_documents": claim.missing,
         "deadlines": [d.as_dict() for d in found],
         "decision": None if decision is None else {k: decision[k] for k in ("outcome", "amount", "ground", "reason")},
@@ -52,12 +52,17 @@ def allowed_actions(claim: Claim, settings: Settings, user: dict, now) -> list[s
     return allowed
 
 
+def received(claim: Claim) -> list[str]:
+    """Received materials in catalogue order."""
+    return [d for d in DOCUMENT_TYPES if d in claim.received]
+
+
 def checklist(claim: Claim) -> dict:
     missing = claim.missing
     needed = [d for d in DOCUMENT_TYPES if d in missing or d in claim.received or d in claim.required]
     return {
         "claim": claim.id,
-        "received_documents": list(claim.received),
+        "received_documents": received(claim),
         "missing_documents": missing,
         "checklist": [
             {"document": d, "description": DOCUMENT_TYPES[d], "received": d in claim.received, "copies": len(claim.received.get(d, []))}
