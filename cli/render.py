@@ -39,11 +39,11 @@ def reported(doc: dict) -> None:
 
 def status(doc: dict) -> None:
     state = Text(doc["state"], style=STATE_STYLE.get(doc["state"], "bold"))
-    head = Text.assemble((doc["claim"], "bold"), "  ", state, f"  {doc['type']} on policy {doc['policy']}",
-                         f"  (event {doc['event_date']}, version {doc['version']})")
+    head = Text.assemble((doc["claim"], "bold"), "  ", state)
     body = Table.grid(padding=(0, 2))
     body.add_column(style="bold")
     body.add_column()
+    body.add_row("Claim", f"{doc['type']} on policy {doc['policy']}, event of {doc['event_date']} (version {doc['version']})")
     if doc["flags"]:
         body.add_row("Flags", Text(", ".join(doc["flags"]), style="yellow"))
     if doc.get("applicant"):

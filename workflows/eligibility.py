@@ -48,20 +48,21 @@ def eligibility_problem(claim_type: str, relation: str, name: str, persons: dict
     insured = persons["insured"]["name"]
     holder = persons["holder"]["name"]
     entitled = relation_of(name, claim_type, persons)
+    if relation == "heir" and entitled != "heir":
+        named = ", ".join(b["name"] for b in death_beneficiaries(persons))
+        return f"heirs claim only when the policy names no death beneficiary, and it names {named or 'the insured'}"
     if claim_type in ("critical_illness", "medical", "disability") and entitled != "insured":
         extra = " — the policyholder who pays is not the applicant" if name == holder else ""
-        return f"only the insured ({insured}) may claim a {claim_type} benefit, not {name}{extra} (deck slides 14, 17)"
+        return f"only the insured ({insured}) may claim a {claim_type} benefit, not {name}{extra}"
     if claim_type == "death" and entitled not in ("beneficiary", "heir"):
         named = ", ".join(b["name"] for b in death_beneficiaries(persons))
-        return f"{name} is not the death beneficiary of this policy (named: {named}) (deck slide 13; Insurance Law Art. 42)"
+        return f"{name} is not the death beneficiary of this policy (named: {named})"
     if claim_type == "accident" and entitled is None:
-        return f"{name} is neither the insured nor a death beneficiary of this policy (deck slides 13, 17)"
+        return f"{name} is neither the insured nor a death beneficiary of this policy"
     if relation == "insured" and entitled != "insured":
         return f"{name} is not the insured of this policy (the insured is {insured})"
     if relation == "beneficiary" and entitled != "beneficiary":
-        return f"{name} is not a named death beneficiary of this policy (deck slide 13)"
-    if relation == "heir" and entitled != "heir":
-        return "heirs claim only when the policy names no death beneficiary (Insurance Law Art. 42)"
+        return f"{name} is not a named death beneficiary of this policy"
     return None
 
 

@@ -20,8 +20,8 @@ CLOCK = [g.not_before_last_event]
 # (trigger, sources, destination or None for "stays", guards, branch condition)
 TRANSITIONS = [
     ("report", [NEW], "reported", [g.event_not_in_future, g.policy_in_force, g.policy_covers_type, g.within_limitation, g.late_report_has_reason], None),
-    ("apply", ["reported"], "applied", [*CLOCK, g.within_limitation, g.valid_photo_id, g.no_proxy_signature, g.applicant_eligible,
-                                        g.minor_has_guardian, g.id_matches_policy, g.beneficiary_not_changed_after_event], None),
+    ("apply", ["reported"], "applied", [*CLOCK, g.within_limitation, g.applicant_eligible, g.minor_has_guardian,
+                                        g.beneficiary_not_changed_after_event, g.valid_photo_id, g.id_matches_policy, g.no_proxy_signature], None),
     ("notice", ["applied"], None, [], None),  # follows apply: the one Art. 22 missing-materials notice
     ("attach", OPEN, None, CLOCK, None),
     ("request", ["applied", "investigating", "appealed"], None, CLOCK, None),

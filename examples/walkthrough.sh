@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# A walk through the claims service of the training deck (shared/seed), on a fresh SQLite
+# training database. Every line is a command a handler, agent or auditor would type.
+# Run from the repository root:  bash examples/walkthrough.sh   (needs `claims` on PATH)
+set -euo pipefail
+cd "$(dirname "$0")"
+export CLAIMS_DB="${CLAIMS_DB:-walkthrough.db}"
+rm -f "$CLAIMS_DB" "$CLAIMS_DB-wal" "$CLAIMS_DB-shm"
+
+step() { printf '\n\033[1m## %s\033[0m\n' "$*"; }
+say() { printf '$ %s\n' "$*"; }
+# Run a command as a user at a moment of the training clock; show it as typed.
+as() { local who=$1 when=$2; shift 2; say "claims $* (as $who, $when)"; CLAIMS_USER=$who CLAIMS_NOW=$when claims "$@"; }
+# A command the rules must refuse: show the refusal and its exit code, and go on.
+refused() { local who=$1 when=$2; shift 2; say "claims $* (as $who, $when)"
+  if CLAIMS_USER=$who CLAIMS_NOW=$when claims "$@"; then echo "!! expected a refusal"; exit 1; else echo "   → exit $?"; fi; }
+new_claim() { CLAIMS_USER=$1 CLAIMS_NOW=$2 claims --json "${@:3}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["claim"])'; }
+
+step "Set-up: a training database (CLAIMS_NOW sets the clock), users, policies"
+as admin 2026-04-01T09:00+08:00 init --training
+as admin 2026-04-01T09:00+08:00 user add li --role agent
+as admin 2026-04-01T09:00+08:00 user add wang --role handler --limit 50000
+as admin 2026-04-01T09:00+08:00 user add sun --role handler --limit 100000
+as admin 2026-04-01T09:00+08:00 user add zhao --role senior
+as admin 2026-04-01T09:00+08:00 user add qian --role auditor
+as admin 2026-04-01T09:00+08:00 policy import policies.json
+
+step "Slide 17: 陈某 finds early stomach cancer three years into his policy (critical illness)"
+say "claims report P-2022-0002 --type critical_illness --event-date 2026-04-25 --channel agent (as li)"
+C1=$(new_claim li 2026-05-01T09:00+08:00 report P-2022-0002 --type critical_illness --event-date 2026-04-25 --channel agent --description 胃癌初期)
+echo "$C1"
+refused wang 2026-05-01T09:05+08:00 report P-2022-0002 --type critical_illness --event-date 2026-04-25
+as li 2026-05-01T09:10+08:00 apply "$C1" --applicant 陈某 --id-type resident_id --id-number 630102197502110013 --id-expires 2035-01-01
+quietly() { local who=$1 when=$2; shift 2; say "claims $* (as $who, $when)"; CLAIMS_USER=$who CLAIMS_NOW=$when claims "$@" >/dev/null; }
+quietly li 2026-05-03T10:00+08:00 attach "$C1" claim_form
+quietly li 2026-05-03T10:00+08:00 attach "$C1" applicant_id
+quietly li 2026-05-03T10:00+08:00 attach "$C1" bank_account
+as li 2026-05-03T10:00+08:00 attach "$C1" diagnosis_certificate --file materials/diagnosis-certificate-chen.txt
+refused wang 2026-05-04T09:00+08:00 investigate "$C1"
+quietly li 2026-05-10T15:00+08:00 attach "$C1" pathology_report
+as li 2026-05-10T15:00+08:00 attach "$C1" medical_records
+as wang 2026-05-11T09:00+08:00 investigate "$C1"
+refused li 2026-05-12T09:00+08:00 decide "$C1" approve --amount 60000 --reason "promising a payout"
+refused wang 2026-05-12T09:00+08:00 decide "$C1" approve --amount 60000 --reason "pathology confirms gastric cancer"
+as zhao 2026-05-12T09:30+08:00 decide "$C1" approve --amount 60000 --reason "pathology confirms gastric cancer"
+as wang 2026-05-12T10:00+08:00 notify "$C1"
+refused zhao 2026-05-13T09:00+08:00 pay "$C1" --amount 60000
+refused wang 2026-05-13T09:00+08:00 pay "$C1" --amount 6000
+as wang 2026-05-13T09:00+08:00 pay "$C1" --amount 60000
+as wang 2026-05-13T09:05+08:00 close "$C1"
+as li 2026-05-20T11:00+08:00 consult "$C1" --note "客户送来锦旗：平安人寿诚实可信"
+
+step "Slide 13: 张女士 dies; her ex-husband 陈先生 is still the named death beneficiary"
+C2=$(new_claim li 2026-06-01T09:00+08:00 report P-2023-0001 --type death --event-date 2026-05-10 --cause illness --late-reason "family abroad, learned of the death late")
+echo "$C2 (reported 22 days after the event: accepted, flagged late_report)"
+refused li 2026-06-02T09:00+08:00 apply "$C2" --applicant 张母 --relation heir --id-type resident_id --id-number 110105195501010027
+refused li 2026-06-02T09:00+08:00 apply "$C2" --applicant 陈先生 --id-type household_register --id-number 11010519800501003X
+refused li 2026-06-02T09:00+08:00 apply "$C2" --applicant 陈先生 --id-type resident_id --id-number 11010519800501003X --signed-by li
+as li 2026-06-02T09:00+08:00 apply "$C2" --applicant 陈先生 --id-type resident_id --id-number 11010519800501003X
+as li 2026-06-02T09:05+08:00 docs "$C2"
+
+step "Slide 14 and slide 11: 陈小明 (14) is in hospital; his mother paid the premiums"
+C3=$(new_claim li 2026-06-05T09:00+08:00 report P-2024-0003 --type medical --event-date 2026-06-01 --channel phone)
+echo "$C3"
+refused li 2026-06-05T09:10+08:00 apply "$C3" --applicant 陈女士 --relation insured --id-type resident_id --id-number 310101198503030027
+refused li 2026-06-05T09:10+08:00 apply "$C3" --applicant 陈小明 --id-type resident_id --id-number 310101201209010011
+as li 2026-06-05T09:15+08:00 apply "$C3" --applicant 陈女士 --relation guardian --for 陈小明 --id-type resident_id --id-number 310101198503030027
+for doc in claim_form applicant_id bank_account guardianship_proof admission_discharge_records diagnosis_certificate original_invoices itemized_bill; do
+  CLAIMS_USER=li CLAIMS_NOW=2026-06-08T10:00+08:00 claims attach "$C3" "$doc" >/dev/null
+done
+as wang 2026-06-09T09:00+08:00 investigate "$C3"
+as wang 2026-06-10T09:00+08:00 decide "$C3" partial --amount 8000 --reason "imported drugs are outside the cover"
+as wang 2026-06-10T09:30+08:00 notify "$C3"
+as sun 2026-06-11T09:00+08:00 pay "$C3" --amount 8000
+as li 2026-06-20T09:00+08:00 appeal "$C3" --reason "the drugs were prescribed as necessary treatment"
+as wang 2026-06-21T09:00+08:00 investigate "$C3"
+as sun 2026-06-25T09:00+08:00 decide "$C3" approve --amount 9500 --reason "review: the drugs were necessary"
+as sun 2026-06-25T09:10+08:00 notify "$C3"
+refused sun 2026-06-26T09:00+08:00 pay "$C3" --amount 9500
+as wang 2026-06-26T09:00+08:00 pay "$C3" --amount 1500
+
+step "Refusals the law requires: a lapsed policy; non-disclosure after two years (Art. 16)"
+refused li 2026-06-05T09:00+08:00 report P-2018-0004 --type death --event-date 2026-06-01
+C4=$(new_claim li 2026-06-05T10:00+08:00 report P-2021-0005 --type disability --event-date 2026-05-30 --cause accident)
+as li 2026-06-05T10:05+08:00 apply "$C4" --applicant 李强 --id-type resident_id --id-number 44030419701010001X
+for doc in claim_form applicant_id bank_account disability_assessment medical_records; do
+  CLAIMS_USER=li CLAIMS_NOW=2026-06-06T10:00+08:00 claims attach "$C4" "$doc" >/dev/null
+done
+as wang 2026-06-07T09:00+08:00 investigate "$C4"
+refused wang 2026-06-08T09:00+08:00 decide "$C4" decline --ground nondisclosure --reason "undisclosed hypertension"
+refused wang 2026-06-08T09:00+08:00 decide "$C4" decline --reason "no ground given"
+as wang 2026-06-08T09:00+08:00 decide "$C4" decline --ground exclusion --reason "injury while driving without a licence (exclusion 2.3)"
+as wang 2026-06-09T09:00+08:00 notify "$C4"
+
+step "The agent's view: where each case stands (ID numbers masked for agents)"
+as li 2026-07-20T09:00+08:00 status "$C2"
+as li 2026-07-20T09:00+08:00 list
+as li 2026-07-20T09:00+08:00 list --overdue
+
+step "The auditor's view: the audit trail of the slide-17 case"
+as qian 2026-07-20T09:00+08:00 history "$C1"
+as qian 2026-07-20T09:00+08:00 diagram
