@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from claims.errors import NotFound
+from claims.audit import ADMIN_CHAIN
+from claims.errors import Forbidden, NotFound
 from workflows import views
 from workflows.machine import diagram as machine_diagram
 from workflows.office import Office
@@ -42,10 +43,13 @@ def work_queue(office: Office, *, state=None, claim_type=None, overdue=False, li
 
 
 def history(office: Office, claim_id: str) -> list[dict]:
+    """A claim's audit trail; `@admin` is the chain of users, settings and policy imports."""
     with office.store.read() as tx:
-        if tx.claim(claim_id) is None:
+        if claim_id != ADMIN_CHAIN and tx.claim(claim_id) is None:
             raise NotFound(f"claim {claim_id!r} not found", claim=claim_id)
         user = office.authorized_user(tx, "history")
+        if claim_id == ADMIN_CHAIN and user["role"] not in ("auditor", "admin"):
+            raise Forbidden(f"not allowed: the {ADMIN_CHAIN} chain is shown to auditors and admins only", rule="role")
         return views.history(tx.events(claim_id), user)
 
 

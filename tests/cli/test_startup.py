@@ -1,0 +1,56 @@
+"""Start-up: help needs no database library, every command documents itself, no tracebacks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import typer
+
+from cli.main import app
+
+PY = sys.executable
+
+
+def _commands(group=None, prefix=()):
+    command = typer.main.get_command(group or app)
+    for name, sub in command.commands.items():
+        if hasattr(sub, "commands"):
+            for inner_name, inner in sub.commands.items():
+                yield (*prefix, name, inner_name), inner
+        else:
+            yield (*prefix, name), sub
+
+
+def test_help_does_not_import_the_database_layer():
+    code = (
+        "import sys\n"
+        "from cli.main import main\n"
+        "assert main(['--help']) == 0\n"
+        "heavy = sorted(m for m in ('sqlalchemy', 'sqlmodel', 'transitions', 'pydantic') if m in sys.modules)\n"
+        "print(heavy)\n"
+    )
+    out = subprocess.run([PY, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().endswith("[]"), out
+
+
+def test_every_command_has_help_text():
+    missing = [" ".join(path) for path, command in _commands() if not (command.help or "").strip()]
+    assert missing == []
+
+
+def test_a_missing_database_is_a_clear_error_without_traceback(tmp_path):
+    result = subprocess.run([PY, "-m", "cli.main", "--db", str(tmp_path / "nowhere.db"), "--as", "li", "status", "CLM-000001"],
+                            capture_output=True, text=True)
+    assert result.returncode == 3
+    assert "no claims database" in result.stderr and "run `claims init` first" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_file_that_is_not_a_database_is_an_integrity_failure(tmp_path):
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not an SQLite file at all" * 100)
+    result = subprocess.run([PY, "-m", "cli.main", "--db", str(junk), "--as", "li", "status", "CLM-000001"],
+                            capture_output=True, text=True)
+    assert result.returncode == 7, result.stderr
+    assert "Traceback" not in result.stderr
