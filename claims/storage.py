@@ -37,6 +37,9 @@ APPEND_ONLY = (
 )
 
 
+FINISHED = ("closed", "withdrawn")  # left out of the work queue unless asked for by --state
+
+
 def database_url(target: str) -> str:
     """A file path means SQLite; anything with '://' is an SQLAlchemy URL."""
     return target if "://" in target else f"sqlite:///{target}"
@@ -199,6 +202,8 @@ class Tx:
         query = select(CLAIM.c.snapshot, CLAIM.c.next_due)
         if state:
             query = query.where(CLAIM.c.state == state)
+        else:
+            query = query.where(CLAIM.c.state.not_in(FINISHED))
         if claim_type:
             query = query.where(CLAIM.c.type == claim_type)
         if due_before:

@@ -58,6 +58,10 @@ refused li 2026-06-02T09:00+08:00 apply "$C2" --applicant 陈先生 --id-type ho
 refused li 2026-06-02T09:00+08:00 apply "$C2" --applicant 陈先生 --id-type resident_id --id-number 11010519800501003X --signed-by li
 as li 2026-06-02T09:00+08:00 apply "$C2" --applicant 陈先生 --id-type resident_id --id-number 11010519800501003X
 as li 2026-06-02T09:05+08:00 docs "$C2"
+for doc in claim_form applicant_id bank_account death_certificate household_deregistration; do
+  CLAIMS_USER=li CLAIMS_NOW=2026-06-10T10:00+08:00 claims attach "$C2" "$doc" >/dev/null
+done
+as wang 2026-06-11T09:00+08:00 investigate "$C2"
 
 step "Slide 14 and slide 11: 陈小明 (14) is in hospital; his mother paid the premiums"
 C3=$(new_claim li 2026-06-05T09:00+08:00 report P-2024-0003 --type medical --event-date 2026-06-01 --channel phone)
@@ -92,7 +96,7 @@ refused wang 2026-06-08T09:00+08:00 decide "$C4" decline --reason "no ground giv
 as wang 2026-06-08T09:00+08:00 decide "$C4" decline --ground exclusion --reason "injury while driving without a licence (exclusion 2.3)"
 as wang 2026-06-09T09:00+08:00 notify "$C4"
 
-step "The agent's view: where each case stands (ID numbers masked for agents)"
+step "Six weeks later, the agent's view: where each case stands (ID numbers masked for agents)"
 as li 2026-07-20T09:00+08:00 status "$C2"
 as li 2026-07-20T09:00+08:00 list
 as li 2026-07-20T09:00+08:00 list --overdue
