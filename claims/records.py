@@ -6,7 +6,7 @@ audit events through it, so the stored claim is always the fold of its events.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 from claims.materials import missing_materials, required_materials
@@ -58,17 +58,25 @@ class Claim:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Claim":
+    def from_dict(cls, data: dict) -> Claim:
         return cls(**data)
 
 
 def evolve(claim: Claim, event: str, to_state: str, payload: dict, at: str, day: str) -> Claim:
     """The claim after `event` (recorded at timestamp `at`, local calendar `day`)."""
-    new = replace(claim, flags=list(claim.flags), received=dict(claim.received), requested=list(claim.requested))
+    new = _copy(claim)
+    new.flags, new.received, new.requested = list(claim.flags), dict(claim.received), list(claim.requested)
     _CHANGES.get(event, _no_change)(new, payload, day)
     new.state = to_state
     new.version = claim.version + 1
     new.last_event_at = at
+    return new
+
+
+def _copy(claim: Claim) -> Claim:
+    """A shallow copy. dataclasses.replace re-runs __init__ over every field, ≈5× slower: replay folds millions of events."""
+    new = object.__new__(Claim)
+    new.__dict__.update(claim.__dict__)
     return new
 
 

@@ -33,7 +33,7 @@ class Settings:
     handler_default_limit: Decimal
 
     @classmethod
-    def from_mapping(cls, data: dict, source: str = "settings") -> "Settings":
+    def from_mapping(cls, data: dict, source: str = "settings") -> Settings:
         known = {f.name: f for f in fields(cls)}
         unknown = sorted(set(data) - set(known))
         if unknown:
@@ -43,7 +43,7 @@ class Settings:
             raise BadInput(f"{source}: setting {missing[0]!r} is missing")
         values = {name: _coerce(name, known[name].type, data[name], source) for name in known}
         settings = cls(**values)
-        settings.zone  # fail early on an unknown time zone
+        _ = settings.zone  # fail early on an unknown time zone
         return settings
 
     def as_dict(self) -> dict:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from dataclasses import fields
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, func, insert, select, update
+from sqlalchemy import bindparam, create_engine, event, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from claims.audit import AuditEvent, from_row
@@ -36,6 +37,20 @@ APPEND_ONLY = (
     "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END",
 )
 
+
+# The statements every command runs, built once: building one costs ~0.1 ms, running a built one ~40 µs.
+META_VALUE = select(META.c.value).where(META.c.key == bindparam("key"))
+SETTINGS_BODY = select(SETTINGS.c.body).where(SETTINGS.c.version == bindparam("version"))
+USER_ROW = select(USER).where(USER.c.name == bindparam("name"))
+POLICY_BODY = select(POLICY.c.body).where(POLICY.c.number == bindparam("number"))
+CLAIM_SNAPSHOT = select(CLAIM.c.snapshot).where(CLAIM.c.id == bindparam("claim_id"))
+CLAIMS_ON_POLICY = select(CLAIM.c.snapshot).where(CLAIM.c.policy == bindparam("policy"), CLAIM.c.type == bindparam("claim_type"))
+INSERT_CLAIM = insert(CLAIM)
+UPDATE_CLAIM = update(CLAIM).where(CLAIM.c.id == bindparam("expected_id"), CLAIM.c.version == bindparam("expected_version"))
+CHAIN_HEAD = select(AUDIT.c.seq, AUDIT.c.hash).where(AUDIT.c.claim_id == bindparam("claim_id")).order_by(AUDIT.c.seq.desc()).limit(1)
+INSERT_EVENTS = insert(AUDIT)
+
+CLAIM_FIELDS = tuple(f.name for f in fields(Claim))
 
 FINISHED = ("closed", "withdrawn")  # left out of the work queue unless asked for by --state
 
@@ -109,7 +124,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def _utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 class Tx:
@@ -117,19 +132,23 @@ class Tx:
 
     def __init__(self, conn):
         self.conn = conn
+        self._meta: dict[str, str | None] = {}  # read once per transaction (its snapshot cannot change under it)
 
     # meta and settings -------------------------------------------------------------------
     def meta(self, key: str) -> str | None:
-        return self.conn.execute(select(META.c.value).where(META.c.key == key)).scalar()
+        if key not in self._meta:
+            self._meta[key] = self.conn.execute(META_VALUE, {"key": key}).scalar()
+        return self._meta[key]
 
     def set_meta(self, key: str, value: str) -> None:
         if self.meta(key) is None:
             self.conn.execute(insert(META).values(key=key, value=value))
         else:
             self.conn.execute(update(META).where(META.c.key == key).values(value=value))
+        self._meta[key] = value
 
     def settings(self, version: str) -> Settings:
-        body = self.conn.execute(select(SETTINGS.c.body).where(SETTINGS.c.version == version)).scalar()
+        body = self.conn.execute(SETTINGS_BODY, {"version": version}).scalar()
         if body is None:
             raise IntegrityFailure(f"settings version {version} is referenced but not stored")
         return Settings.from_mapping(json.loads(body), f"settings version {version[:12]}")
@@ -142,8 +161,11 @@ class Tx:
 
     # users ---------------------------------------------------------------------------------
     def user(self, name: str) -> dict | None:
-        row = self.conn.execute(select(USER).where(USER.c.name == name)).first()
+        row = self.conn.execute(USER_ROW, {"name": name}).first()
         return None if row is None else {"name": row.name, "role": row.role, "limit": row.authority_limit}
+
+    def count_users(self, role: str) -> int:
+        return self.conn.execute(select(func.count()).select_from(USER).where(USER.c.role == role)).scalar()
 
     def put_user(self, name: str, role: str, limit: str | None) -> None:
         if self.user(name) is None:
@@ -153,7 +175,7 @@ class Tx:
 
     # policies -----------------------------------------------------------------------------
     def policy(self, number: str) -> dict | None:
-        body = self.conn.execute(select(POLICY.c.body).where(POLICY.c.number == number)).scalar()
+        body = self.conn.execute(POLICY_BODY, {"number": number}).scalar()
         return None if body is None else json.loads(body)
 
     def policy_digests(self, numbers: list[str]) -> dict[str, str]:
@@ -165,35 +187,30 @@ class Tx:
         return found
 
     def put_policies(self, new: list[dict], changed: list[dict]) -> None:
+        """New and changed policies as `policy_row`s (an import serialises and hashes each policy once)."""
         if new:
-            self.conn.execute(insert(POLICY), [_policy_row(p) for p in new])
-        for policy in changed:
-            row = _policy_row(policy)
+            self.conn.execute(insert(POLICY), new)
+        for row in changed:
             self.conn.execute(update(POLICY).where(POLICY.c.number == row["number"]).values(**row))
 
     # claims -------------------------------------------------------------------------------
     def claim(self, claim_id: str) -> Claim | None:
-        snapshot = self.conn.execute(select(CLAIM.c.snapshot).where(CLAIM.c.id == claim_id)).scalar()
+        snapshot = self.conn.execute(CLAIM_SNAPSHOT, {"claim_id": claim_id}).scalar()
         return None if snapshot is None else Claim.from_dict(json.loads(snapshot))
 
     def next_claim_number(self) -> int:
         return (self.conn.execute(select(func.max(CLAIM.c.number))).scalar() or 0) + 1
 
     def claims_on_policy(self, policy: str, claim_type: str) -> list[Claim]:
-        rows = self.conn.execute(
-            select(CLAIM.c.snapshot).where(CLAIM.c.policy == policy, CLAIM.c.type == claim_type)
-        )
+        rows = self.conn.execute(CLAIMS_ON_POLICY, {"policy": policy, "claim_type": claim_type})
         return [Claim.from_dict(json.loads(row.snapshot)) for row in rows]
 
     def insert_claim(self, claim: Claim, number: int, next_due: str | None) -> None:
-        self.conn.execute(insert(CLAIM).values(number=number, **_claim_row(claim, next_due)))
+        self.conn.execute(INSERT_CLAIM, {"number": number, **_claim_row(claim, next_due)})
 
     def update_claim(self, claim: Claim, expected_version: int, next_due: str | None) -> None:
-        result = self.conn.execute(
-            update(CLAIM)
-            .where(CLAIM.c.id == claim.id, CLAIM.c.version == expected_version)
-            .values(**_claim_row(claim, next_due))
-        )
+        where = {"expected_id": claim.id, "expected_version": expected_version}
+        result = self.conn.execute(UPDATE_CLAIM, {**where, **_claim_row(claim, next_due)})
         if result.rowcount != 1:
             raise Conflict(f"claim {claim.id} was changed by someone else first; reload it and try again", claim=claim.id)
 
@@ -216,14 +233,12 @@ class Tx:
 
     # audit log ----------------------------------------------------------------------------
     def chain_head(self, claim_id: str) -> tuple[int, str | None]:
-        row = self.conn.execute(
-            select(AUDIT.c.seq, AUDIT.c.hash).where(AUDIT.c.claim_id == claim_id).order_by(AUDIT.c.seq.desc()).limit(1)
-        ).first()
+        row = self.conn.execute(CHAIN_HEAD, {"claim_id": claim_id}).first()
         return (0, None) if row is None else (row.seq, row.hash)
 
     def append_events(self, events: list[AuditEvent]) -> None:
         try:
-            self.conn.execute(insert(AUDIT), [_event_row(e) for e in events])
+            self.conn.execute(INSERT_EVENTS, [_event_row(e) for e in events])
         except IntegrityError as exc:
             raise Conflict(
                 f"audit event {events[0].claim_id} seq {events[0].seq} was written by someone else first; try again",
@@ -235,7 +250,8 @@ class Tx:
         return [from_row(row) for row in rows]
 
 
-def _policy_row(policy: dict) -> dict:
+def policy_row(policy: dict) -> dict:
+    """A policy as stored: its canonical JSON body and that body's SHA-256 (the digest imports compare)."""
     body = canonical_json(policy)
     return {"number": policy["policy"], "body": body, "digest": sha256_hex(body)}
 
@@ -250,7 +266,7 @@ def _claim_row(claim: Claim, next_due: str | None) -> dict:
         "version": claim.version,
         "paid_amount": claim.paid_amount,
         "next_due": next_due,
-        "snapshot": canonical_json(claim.as_dict()),
+        "snapshot": canonical_json({name: getattr(claim, name) for name in CLAIM_FIELDS}),  # as_dict() without its deep copy
         "updated_at": claim.last_event_at,
     }
 

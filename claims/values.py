@@ -76,7 +76,7 @@ def resident_id_problem(number: str) -> str | None:
     """Why an 18-character resident ID number is invalid (GB 11643), or None."""
     if len(number) != 18 or not number[:17].isdigit():
         return "a resident ID number has 17 digits and a check character (18 characters)"
-    total = sum(int(d) * w for d, w in zip(number[:17], _WEIGHTS))
+    total = sum(int(d) * w for d, w in zip(number[:17], _WEIGHTS, strict=True))
     if number[17].upper() != _CHECK[total % 11]:
         return "the resident ID number's check digit is wrong (GB 11643)"
     try:
@@ -88,7 +88,7 @@ def resident_id_problem(number: str) -> str | None:
 
 def with_check_digit(first17: str) -> str:
     """Complete 17 digits into a valid resident ID number (for tests and examples)."""
-    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS))
+    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True))
     return first17 + _CHECK[total % 11]
 
 

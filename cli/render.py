@@ -79,15 +79,22 @@ def checklist(doc: dict) -> None:
         console.print(f"Missing-materials notice (Art. 22) sent {doc['notice']['on']}: {', '.join(doc['notice']['missing'])}")
 
 
+QUEUE_COLUMNS = ("claim", "policy", "type", "state", "next due")
+
+
 def queue(rows: list[dict]) -> None:
-    table = Table(title="Work queue (most urgent first)")
-    for name in ("claim", "policy", "type", "state", "next due", ""):
-        table.add_column(name)
-    for r in rows:
-        table.add_row(r["claim"], r["policy"], r["type"], r["state"], r["next_due"] or "—",
-                      Text("OVERDUE", style="bold red") if r["overdue"] else "")
-    console.print(table)
-    console.print(f"{len(rows)} claim{'s' if len(rows) != 1 else ''}")
+    """Aligned columns in one Text: a rich Table measures every cell (0.5 s for 300 rows, the whole queue's budget)."""
+    cells = [QUEUE_COLUMNS] + [(r["claim"], r["policy"], r["type"], r["state"], r["next_due"] or "—") for r in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(QUEUE_COLUMNS))]
+    text = Text("Work queue (most urgent first)\n", style="italic")
+    for n, row in enumerate(cells):
+        text.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip(), style="bold" if n == 0 else "")
+        if n and rows[n - 1]["overdue"]:
+            text.append("  ")
+            text.append("OVERDUE", style="bold red")
+        text.append("\n")
+    text.append(f"{len(rows)} claim{'s' if len(rows) != 1 else ''}")
+    console.print(text, no_wrap=True, crop=False)
 
 
 def history(rows: list[dict]) -> None:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from claims.audit import ADMIN_CHAIN, seal
 from claims.canonical import canonical_json, sha256_hex
-from claims.errors import BadInput, Conflict, NotFound
+from claims.errors import BadInput, Conflict, Forbidden, NotFound, RuleRefused
 from claims.policies import read_policy_file
 from claims.settings import Settings
-from claims.storage import Store, Tx
+from claims.storage import Store, Tx, policy_row
 from claims.values import money, parse_amount
 from workflows.clock import stamp
 from workflows.office import CURRENT_SETTINGS, TRAINING, Office, login_name, parse_now, read_settings
@@ -24,8 +24,6 @@ def init(target: str, *, training: bool, settings_file: str | None, user_name: s
     settings = read_settings(settings_file)
     now = parse_now(now_text, settings)
     if now is not None and not training:
-        from claims.errors import Forbidden
-
         raise Forbidden("CLAIMS_NOW may only be set for a database created with `claims init --training`", rule="clock")
     store = Store(target, create=True)
     try:
@@ -56,9 +54,17 @@ def add_user(office: Office, name: str, role: str, limit: str | None) -> dict:
     with office.store.write() as tx:
         admin = office.authorized_user(tx, "user")
         settings = office.settings(tx)
+        _keep_an_admin(tx, name, role)
         tx.put_user(name, role, limit)
         _admin_event(tx, admin, office.now(tx), settings, "user_add", {"user": name, "role": role, "limit": limit})
     return {"user": name, "role": role, "limit": limit}
+
+
+def _keep_an_admin(tx: Tx, name: str, role: str) -> None:
+    """Changing the role of the last admin would lock everyone out of administration."""
+    current = tx.user(name)
+    if current and current["role"] == "admin" and role != "admin" and tx.count_users("admin") == 1:
+        raise RuleRefused(f"refused: {name} is the only admin; register another admin first (house rule)", rule="last_admin")
 
 
 def import_policies(office: Office, path: str) -> dict:
@@ -68,10 +74,11 @@ def import_policies(office: Office, path: str) -> dict:
         admin = office.authorized_user(tx, "policy")
         settings = office.settings(tx)
         known = tx.policy_digests([p["policy"] for p in policies])
-        digests = {p["policy"]: sha256_hex(canonical_json(p)) for p in policies}
+        rows = {p["policy"]: policy_row(p) for p in policies}  # digest = sha256 of the canonical body, computed once
+        digests = {number: row["digest"] for number, row in rows.items()}
         new = [p for p in policies if p["policy"] not in known]
         changed = [p for p in policies if p["policy"] in known and known[p["policy"]] != digests[p["policy"]]]
-        tx.put_policies(new, changed)
+        tx.put_policies([rows[p["policy"]] for p in new], [rows[p["policy"]] for p in changed])
         payload = {
             "file": Path(path).name,
             "file_sha256": sha256_hex(Path(path).read_text(encoding="utf-8")),
@@ -117,8 +124,3 @@ def _admin_event(tx: Tx, admin: dict, when, settings: Settings, name: str, paylo
     at = stamp(when.astimezone(settings.zone))
     tx.append_events([seal(ADMIN_CHAIN, seq + 1, name, state, "active", at, admin["name"], admin["role"],
                            payload, settings.version, prev)])
-
-
-def is_training(store: Store) -> bool:
-    with store.read() as tx:
-        return tx.meta(TRAINING) == "1"

@@ -22,7 +22,7 @@ from workflows import eligibility as el
 from workflows import facts as facts_of
 from workflows import views
 from workflows.clock import stamp
-from workflows.machine import referee
+from workflows.machine import MACHINE, referee
 from workflows.office import Office
 from workflows.step import Step
 
@@ -38,11 +38,10 @@ def report(office: Office, policy_number: str, args: dict) -> dict:
         terms = facts_of.policy_terms(policy, args["type"])
         claim = Claim(id=f"CLM-{number:06d}", policy=policy_number, type=args["type"],
                       event_date=args["event_date"], line=terms["line"])
-        step = Step("report", claim, args, terms, office.now(tx), office.settings(tx), actor=user)
+        step = Step("report", claim, {"policy": policy_number, **args}, terms, office.now(tx), office.settings(tx), actor=user)
         to_state = referee().judge(step)
         _refuse_duplicate(tx, claim)
-        late = step.today > dl.report_due(date.fromisoformat(args["event_date"]), step.settings)
-        new = _record(tx, step, to_state, [("report", {"args": args, "facts": terms, "late": late})])
+        new = _record(tx, step, to_state, _report_events(step))
     return {"claim": new.id, "state": new.state, "flags": new.flags}
 
 
@@ -112,7 +111,7 @@ def _as_given(args: dict, claim: Claim, facts: dict) -> dict:
 
 def _with_relation(args: dict, claim: Claim, facts: dict) -> dict:
     """Read the applicant's relation off the policy when it is not given."""
-    if args.get("relation"):
+    if args.get("relation") or "apply" not in MACHINE.get_triggers(claim.state):  # a wrong state is refused first, by name
         return args
     relation = el.relation_of(args["applicant"], claim.type, facts["persons"])
     if relation is None:
@@ -126,6 +125,11 @@ PREPARE = {"apply": _with_relation}
 
 
 # what each command records ----------------------------------------------------------------------
+def _report_events(step: Step) -> list[tuple[str, dict]]:
+    late = step.today > dl.report_due(date.fromisoformat(step.args["event_date"]), step.settings)
+    return [("report", {"args": step.args, "facts": step.facts, "late": late})]
+
+
 def _apply_events(step: Step) -> list[tuple[str, dict]]:
     applicant = _applicant(step)
     required = required_materials(step.claim.type, step.claim.cause, applicant)
@@ -167,6 +171,7 @@ def _plain(step: Step) -> list[tuple[str, dict]]:
 
 
 EVENTS = {
+    "report": _report_events,
     "apply": _apply_events,
     "attach": _plain,
     "request": _request_events,

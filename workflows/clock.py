@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 class Clock:
@@ -12,7 +12,7 @@ class Clock:
         self.fixed = fixed
 
     def now(self) -> datetime:
-        return self.fixed or datetime.now(timezone.utc)
+        return self.fixed or datetime.now(UTC)
 
 
 def stamp(moment: datetime) -> str:

@@ -7,10 +7,10 @@ command's inputs are skipped when only asking which actions are allowed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Callable
 
 from claims.errors import RuleRefused
 from claims.values import add_years, money, resident_id_problem
@@ -97,7 +97,8 @@ def late_report_has_reason(step: Step):
 def valid_photo_id(step: Step):
     a = step.args
     if a["id_type"] == "household_register" and not a.get("id_photo"):
-        return "a household register (户口本) has no photo and does not prove identity; give a photo ID (or --id-photo if this one carries a photo)"
+        return ("a household register (户口本) has no photo and does not prove identity; "
+                "give a photo ID (or --id-photo if this one carries a photo)")
     if a["id_type"] == "resident_id":
         problem = resident_id_problem(a["id_number"])
         if problem:
@@ -120,8 +121,12 @@ def applicant_eligible(step: Step):
     a, persons = step.args, step.facts["persons"]
     whom = el.acting_for(a, step.claim.type, persons)
     if whom is None:
-        return f"say whom the {a['relation']} acts for with --for (the policy names several death beneficiaries)"
-    relation = a["relation"] if a["relation"] not in ("guardian", "representative") else el.relation_of(whom, step.claim.type, persons) or "other"
+        named = len(el.death_beneficiaries(persons))
+        why = "the policy names several death beneficiaries" if named else "the policy names no death beneficiary"
+        return f"say whom the {a['relation']} acts for with --for ({why})"
+    relation = a["relation"]
+    if relation in ("guardian", "representative"):
+        relation = el.relation_of(whom, step.claim.type, persons) or "other"
     return el.eligibility_problem(step.claim.type, relation, whom, persons)
 
 
@@ -137,7 +142,8 @@ def minor_has_guardian(step: Step):
 def id_matches_policy(step: Step):
     a = step.args
     known = el.person(a["applicant"], step.facts["persons"])
-    if known and known.get("id_number") and known["id_number"] != a["id_number"]:
+    same_kind = known and known.get("id_type", "resident_id") == a["id_type"]  # a passport number never equals a resident ID
+    if same_kind and known.get("id_number") and known["id_number"].upper() != a["id_number"].upper():
         return f"the ID number given does not match the one the policy holds for {a['applicant']}"
 
 
@@ -246,7 +252,8 @@ def four_eyes(step: Step):
     decision = step.claim.decision
     threshold = step.settings.four_eyes_threshold
     if decision and decision["by"] == step.actor.get("name") and Decimal(decision["amount"]) > threshold:
-        return f"{decision['by']} recorded this decision of {decision['amount']}; above {money(threshold)} another handler must release the payment"
+        return (f"{decision['by']} recorded this decision of {decision['amount']}; "
+                f"above {money(threshold)} another handler must release the payment")
 
 
 @guard("advance_payment", "Insurance Law Art. 25", needs_input=True)

@@ -19,9 +19,11 @@ CLOCK = [g.not_before_last_event]
 
 # (trigger, sources, destination or None for "stays", guards, branch condition)
 TRANSITIONS = [
-    ("report", [NEW], "reported", [g.event_not_in_future, g.policy_in_force, g.policy_covers_type, g.within_limitation, g.late_report_has_reason], None),
+    ("report", [NEW], "reported", [g.event_not_in_future, g.policy_in_force, g.policy_covers_type, g.within_limitation,
+                                   g.late_report_has_reason], None),
     ("apply", ["reported"], "applied", [*CLOCK, g.within_limitation, g.applicant_eligible, g.minor_has_guardian,
-                                        g.beneficiary_not_changed_after_event, g.valid_photo_id, g.id_matches_policy, g.no_proxy_signature], None),
+                                        g.beneficiary_not_changed_after_event, g.valid_photo_id, g.id_matches_policy,
+                                        g.no_proxy_signature], None),
     ("notice", ["applied"], None, [], None),  # follows apply: the one Art. 22 missing-materials notice
     ("attach", OPEN, None, CLOCK, None),
     ("request", ["applied", "investigating", "appealed"], None, CLOCK, None),
@@ -77,6 +79,7 @@ def _build() -> Machine:
 
 MACHINE = _build()
 COMMANDS = tuple(dict.fromkeys(t for t, *_ in TRANSITIONS))
+TRIGGERS = {state: frozenset(MACHINE.get_triggers(state)) for state in MACHINE.states}  # the machine is fixed once built
 
 
 class Referee:
@@ -89,7 +92,7 @@ class Referee:
     def judge(self, step: Step) -> str:
         """The state the step leads to; raises RuleRefused naming the rule if it may not happen."""
         state = step.claim.state
-        if step.command not in MACHINE.get_triggers(state):
+        if step.command not in TRIGGERS.get(state, ()):
             raise RuleRefused(f"refused: `{step.command}` is not possible while the claim is {state} (claim state machine, deck slide 18)",
                               rule="state", claim=step.claim.id)
         self._load(step)
@@ -99,7 +102,7 @@ class Referee:
 
     def allows(self, step: Step) -> bool:
         """Whether the rules would let this command happen, its inputs aside."""
-        if step.command not in MACHINE.get_triggers(step.claim.state):
+        if step.command not in TRIGGERS.get(step.claim.state, ()):
             return False
         self._load(step)
         return self.case.may_trigger(step.command)

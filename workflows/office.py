@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import getpass
 import os
-import tomllib
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
 from claims.errors import BadInput, Conflict, Forbidden, NotFound
@@ -25,6 +25,8 @@ def login_name() -> str:
 
 
 def read_settings(path: str | Path | None = None) -> Settings:
+    import tomllib  # only init, settings load and CLAIMS_NOW read a settings file: not worth every start-up
+
     source = Path(path) if path else DEFAULT_SETTINGS
     try:
         data = tomllib.loads(source.read_text(encoding="utf-8"))
@@ -44,6 +46,7 @@ def parse_now(text: str | None, settings: Settings | None = None) -> datetime | 
     return parse_timestamp(text, "CLAIMS_NOW", tz=zone or _default_zone())
 
 
+@cache  # the packaged defaults do not change while the process runs
 def _default_zone():
     return read_settings().zone
 
@@ -57,9 +60,10 @@ class Office:
         self.now_text = now_text
         self.clock = Clock()
         self._checked_clock = False
+        self._settings: dict[str, Settings] = {}  # by version: a version is the hash of its body, never changed
 
     @classmethod
-    def open(cls, target: str, user_name: str | None = None, now_text: str | None = None) -> "Office":
+    def open(cls, target: str, user_name: str | None = None, now_text: str | None = None) -> Office:
         parse_now(now_text)  # unparseable input is exit 2, before anything else
         return cls(Store(target), user_name or login_name(), now_text)
 
@@ -89,10 +93,13 @@ class Office:
     def authorized_user(self, tx: Tx, command: str) -> dict:
         user = self.user(tx)
         authorize(user, command)
+        self.now(tx)  # cli.md, Time: CLAIMS_NOW outside a training database is refused (exit 6) by every command
         return user
 
     def settings(self, tx: Tx) -> Settings:
         version = tx.meta(CURRENT_SETTINGS)
         if version is None:
             raise Conflict("the database has no settings in force: was `claims init` interrupted?")
-        return tx.settings(version)
+        if version not in self._settings:
+            self._settings[version] = tx.settings(version)
+        return self._settings[version]

@@ -36,10 +36,9 @@ def work_queue(office: Office, *, state=None, claim_type=None, overdue=False, li
             if overdue and not row["overdue"]:
                 continue
             rows.append(row)
-            if limit and len(rows) >= limit:
-                break
     rows.sort(key=lambda r: (not r["overdue"], r["next_due"] is None, r["next_due"] or ""))
-    return rows
+    # the stored due date lags a paused clock (SPC II Art. 15): only the sorted queue knows the most urgent
+    return rows[:limit] if limit else rows
 
 
 def history(office: Office, claim_id: str) -> list[dict]:

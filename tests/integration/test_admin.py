@@ -99,3 +99,10 @@ def test_users_roles_and_limits_are_recorded_in_the_admin_chain(claims):
 def test_limit_is_only_for_handlers_and_seniors(claims):
     result = claims("user", "add", "ma", "--role", "agent", "--limit", "1000")
     assert result.code == 2 and "--limit applies to handlers and seniors" in result.error["message"]
+
+
+def test_the_last_admin_cannot_be_demoted(claims):
+    result = claims("user", "add", "admin", "--role", "auditor")
+    assert result.code == 4 and "only admin" in result.error["message"]
+    claims.ok("user", "add", "root2", "--role", "admin")
+    assert claims.ok("user", "add", "admin", "--role", "auditor").json["role"] == "auditor"

@@ -15,13 +15,13 @@ import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from hypothesis import HealthCheck, event, settings
+from hypothesis import HealthCheck, settings
+from hypothesis import event as note
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from claims.audit import event_hash
 from claims.errors import ClaimsError
-from claims.materials import DOCUMENT_TYPES
 from claims.records import Claim, evolve
 from claims.storage import Store
 from workflows import admin, cases
@@ -58,7 +58,8 @@ class ClaimLifecycle(RuleBasedStateMachine):
         self.now = datetime.fromisoformat("2026-05-01T09:00:00+08:00")
         admin.init(self.db, training=True, settings_file=None, user_name="admin", now_text=self.now.isoformat())
         office = self.office("admin")
-        for name, role, limit in [("li", "agent", None), ("wang", "handler", "50000"), ("zhao", "senior", None), ("sun", "handler", "100000")]:
+        crowd = [("li", "agent", None), ("wang", "handler", "50000"), ("zhao", "senior", None), ("sun", "handler", "100000")]
+        for name, role, limit in crowd:
             admin.add_user(office, name, role, limit)
         admin.import_policies(office, str(POLICIES))
         office.close()
@@ -67,8 +68,8 @@ class ClaimLifecycle(RuleBasedStateMachine):
             "late_reason": None, "description": None}))["claim"]
 
     def teardown(self):
-        for _, name, _, to_state, *_ in self.events():
-            event(f"reached {to_state}")
+        for _, _, _, to_state, *_ in self.events():
+            note(f"reached {to_state}")
         self.dir.cleanup()
 
     def office(self, who: str) -> Office:
@@ -183,7 +184,7 @@ class ClaimLifecycle(RuleBasedStateMachine):
     def stored_claim_is_the_fold_of_its_events(self):
         events = self.events()
         claim = Claim(id=self.claim_id, policy="P-2022-0002", type="critical_illness")
-        for seq, event, _, to_state, at, *_rest in events:
+        for _, event, _, to_state, at, *_rest in events:
             payload = json.loads(_rest[2])
             claim = evolve(claim, event, to_state, payload, at, at[:10])
         assert claim == self.stored()

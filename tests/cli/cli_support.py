@@ -1,0 +1,240 @@
+"""CLI test support: the same training database as tests/conftest.py, built once per worker and copied per test.
+
+Building the database through `claims init/user add/policy import` takes a quarter of a second;
+copying the finished file takes a millisecond, so every CLI test starts from its own fresh copy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import typer.main
+
+from cli.main import main
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+POLICIES = EXAMPLES / "policies.json"
+START = "2026-05-01T09:00:00+08:00"
+USERS = [("li", "agent"), ("wang", "handler", "50000"), ("zhao", "senior"), ("sun", "handler", "100000"), ("qian", "auditor")]
+
+
+_build_click_command = typer.main.get_command
+_built: dict[int, object] = {}
+
+
+def _built_once(typer_app):
+    """typer rebuilds the whole click command tree on every call of `main` (60% of a command's time in
+    a test); the tree is fixed once cli.main is imported, so the tests build it once per app."""
+    if id(typer_app) not in _built:
+        _built[id(typer_app)] = _build_click_command(typer_app)
+    return _built[id(typer_app)]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def click_tree_built_once():
+    typer.main.get_command = _built_once
+    yield
+    typer.main.get_command = _build_click_command
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def json(self):
+        return json.loads(self.out)
+
+    @property
+    def error(self):
+        return json.loads(self.err)["error"]
+
+
+def run_main(argv: list[str], env: dict[str, str | None]) -> Result:
+    """`claims ARGV` in this process, with the given environment changes, capturing its output."""
+    saved = {key: os.environ.get(key) for key in env}
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        for key, value in env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(list(argv))
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+class Claims:
+    """Runs `claims …` exactly as a user types it (in-process, through cli.main.main)."""
+
+    def __init__(self, db: Path, workdir: Path):
+        self.db, self.workdir = db, workdir
+        self.now = START
+        self.user = "admin"
+
+    def __call__(self, *args: str, as_: str | None = None, now: str | None = None, json_out: bool = True) -> Result:
+        argv = ["--db", str(self.db), "--as", as_ or self.user, *(["--json"] if json_out else []), *args]
+        return run_main(argv, {"CLAIMS_NOW": now or self.now, "CLAIMS_DB": None, "CLAIMS_USER": None})
+
+    def ok(self, *args, **kw) -> Result:
+        result = self(*args, **kw)
+        assert result.code == 0, f"claims {' '.join(args)} failed ({result.code}): {result.err}"
+        return result
+
+    def fails(self, code: int, *args, **kw) -> Result:
+        """Run a command that must fail with `code`, print nothing on stdout and write nothing."""
+        before = self.snapshot()
+        result = self(*args, **kw)
+        assert result.code == code, f"claims {' '.join(args)}: expected exit {code}, got {result.code}: {result.err or result.out}"
+        assert result.out == "", f"a failed command printed on stdout: {result.out!r}"
+        assert self.snapshot() == before, f"claims {' '.join(args)} failed but changed the database"
+        return result
+
+    def snapshot(self) -> tuple:
+        """Every row of the audit log and of the claims table (what a failed command must not change)."""
+        import sqlite3
+
+        with contextlib.closing(sqlite3.connect(self.db)) as conn:
+            events = conn.execute("SELECT claim_id, seq, hash FROM audit_event ORDER BY claim_id, seq").fetchall()
+            claims = conn.execute("SELECT id, version, state FROM claim ORDER BY id").fetchall()
+        return tuple(events), tuple(claims)
+
+    def write_json(self, name: str, data) -> str:
+        path = self.workdir / name
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        return str(path)
+
+
+@pytest.fixture
+def example_records() -> list[dict]:
+    """The records of examples/policies.json, to change into bad files."""
+    return json.loads(POLICIES.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory) -> Path:
+    """The training database of tests/conftest.py: one user per role, the example policies."""
+    workdir = tmp_path_factory.mktemp("template")
+    run = Claims(workdir / "claims.db", workdir)
+    run.ok("init", "--training")
+    for name, role, *limit in USERS:
+        run.ok("user", "add", name, "--role", role, *(["--limit", limit[0]] if limit else []))
+    run.ok("policy", "import", str(POLICIES))
+    return run.db
+
+
+@pytest.fixture
+def claims(template_db, tmp_path) -> Claims:
+    """A fresh copy of the training database for this test."""
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(str(template_db) + suffix)
+        if source.exists():
+            shutil.copy(source, tmp_path / f"claims.db{suffix}")
+    return Claims(tmp_path / "claims.db", tmp_path)
+
+
+# the case flow as the deck walks it (slide 17: 陈某's critical illness on P-2022-0002) ---------------------
+CI_DOCS = ("claim_form", "applicant_id", "bank_account", "diagnosis_certificate", "pathology_report", "medical_records")
+STAGES = ("reported", "applied", "complete", "investigating", "decided", "notified", "paid")
+
+
+class Walk:
+    """Brings a critical-illness claim of 陈某 (P-2022-0002, sum insured 60,000) to a stage."""
+
+    def __init__(self, claims: Claims):
+        self.claims = claims
+
+    def critical_illness(
+        self,
+        upto: str,
+        outcome: str = "approve",
+        amount: str | None = "60000",
+        ground: str | None = None,
+        event: str = "2026-04-25",
+        now: str | None = None,
+    ) -> str:
+        run = self.claims
+        stages = STAGES[: STAGES.index(upto) + 1]
+        claim = run.ok("report", "P-2022-0002", "--type", "critical_illness", "--event-date", event, as_="li", now=now).json["claim"]
+        if "applied" in stages:
+            run.ok(
+                "apply", claim, "--applicant", "陈某", "--id-type", "resident_id", "--id-number", "630102197502110013", as_="li", now=now
+            )
+        if "complete" in stages:
+            for doc in CI_DOCS:
+                run.ok("attach", claim, doc, as_="li", now=now)
+        if "investigating" in stages:
+            run.ok("investigate", claim, as_="wang", now=now)
+        if "decided" in stages:
+            if outcome == "decline":
+                run.ok("decide", claim, "decline", "--ground", ground or "exclusion", "--reason", "excluded condition", as_="zhao", now=now)
+            else:
+                run.ok("decide", claim, outcome, "--amount", amount, "--reason", "confirmed by the hospital", as_="zhao", now=now)
+        if "notified" in stages:
+            run.ok("notify", claim, as_="wang", now=now)
+        if "paid" in stages:
+            run.ok("pay", claim, "--amount", amount, as_="wang", now=now)
+        return claim
+
+
+@pytest.fixture
+def walk(claims) -> Walk:
+    return Walk(claims)
+
+
+def person(name: str, first17: str, birth: str, **kw) -> dict:
+    from claims.values import with_check_digit
+
+    return {"name": name, "birth_date": birth, "id_type": "resident_id", "id_number": with_check_digit(first17), **kw}
+
+
+def life_policy(
+    number: str,
+    issued: str,
+    insured: dict,
+    beneficiaries: list[dict],
+    *,
+    reinstated: str | None = None,
+    line: str = "life",
+    coverages=None,
+    holder: dict | None = None,
+) -> dict:
+    return {
+        "policy": number,
+        "product": "平安福",
+        "line": line,
+        "status": "in_force",
+        "issued": issued,
+        "reinstated": reinstated,
+        "holder": holder or insured,
+        "insured": insured,
+        "beneficiaries": beneficiaries,
+        "coverages": coverages or [{"type": "death", "sum_insured": "100000.00"}],
+    }
+
+
+@pytest.fixture
+def add_policies(claims):
+    """Import more policies (as admin) from a temporary JSON file."""
+
+    def add(*records: dict) -> None:
+        path = claims.write_json("more-policies.json", list(records))
+        claims.ok("policy", "import", path, as_="admin")
+
+    return add

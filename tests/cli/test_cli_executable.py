@@ -1,0 +1,99 @@
+"""The real `claims` executable (a few subprocess runs): exit codes and never a traceback (cli.md, Exit codes)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CLAIMS = Path(sys.executable).parent / "claims"
+
+
+def run(*args: str, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items() if k not in ("CLAIMS_DB", "CLAIMS_USER", "CLAIMS_NOW", "CLAIMS_DEBUG")}
+    environ.update(env or {})
+    return subprocess.run([str(CLAIMS), *args], capture_output=True, text=True, env=environ, cwd=cwd, timeout=60)
+
+
+def no_traceback(done: subprocess.CompletedProcess) -> None:
+    assert "Traceback" not in done.stderr and "Traceback" not in done.stdout, done.stderr
+
+
+@pytest.fixture(scope="module")
+def executable():
+    assert CLAIMS.exists(), f"the console script {CLAIMS} is installed with the package"
+    return CLAIMS
+
+
+def test_help_lists_the_commands(executable):
+    done = run("--help")
+    assert done.returncode == 0, done.stderr
+    no_traceback(done)
+    for command in (
+        "report",
+        "apply",
+        "attach",
+        "investigate",
+        "decide",
+        "notify",
+        "pay",
+        "appeal",
+        "close",
+        "withdraw",
+        "consult",
+        "status",
+        "docs",
+        "list",
+        "history",
+        "diagram",
+        "init",
+        "user",
+        "policy",
+    ):
+        assert command in done.stdout, command
+
+
+def test_help_does_not_import_the_database_layer():
+    code = (
+        "import sys; from cli.main import main; main(['--help']); print(sorted(m for m in ('sqlalchemy', 'sqlmodel') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_no_database_is_exit_3_without_a_traceback(executable, tmp_path):
+    done = run("--db", str(tmp_path / "missing.db"), "list", cwd=tmp_path)
+    assert done.returncode == 3 and done.stdout == ""
+    assert done.stderr.startswith("Error: ") and "claims init" in done.stderr
+    no_traceback(done)
+
+
+def test_a_file_that_is_not_a_database_is_exit_7(executable, tmp_path):
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not an SQLite file at all, just text" * 100)
+    done = run("--db", str(junk), "--as", "li", "--json", "list")
+    assert done.returncode == 7, (done.returncode, done.stderr)
+    assert done.stdout == "" and json.loads(done.stderr)["error"]["code"] == "integrity"
+    no_traceback(done)
+
+
+def test_unknown_command_is_exit_2(executable, tmp_path):
+    done = run("frobnicate", cwd=tmp_path)
+    assert done.returncode == 2 and "frobnicate" in done.stderr
+    no_traceback(done)
+
+
+def test_global_options_after_the_subcommand_and_a_refusal(executable, claims, walk):
+    claim = walk.critical_illness("reported")
+    env = {"CLAIMS_NOW": "2026-05-01T09:00:00+08:00"}
+    done = run("status", claim, "--json", "--db", str(claims.db), env={**env, "CLAIMS_USER": "li"})
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["state"] == "reported"
+    human = run("investigate", claim, "--db", str(claims.db), "--as", "li", env=env)
+    assert human.returncode == 6 and human.stdout == "" and human.stderr.startswith("Error: not allowed")
+    no_traceback(human)

@@ -1,0 +1,160 @@
+"""What the administrative chain attests: the settings versions, and who held which role when.
+
+Replay judges each claim event against the settings version it names and checks its actor held
+the recorded role. Both come from here, and both are proven first: the admin chain's hashes link,
+every stored settings version still hashes to its key and was put in force by an admin event,
+and the user table says what the chain's last ``user_add`` for each user says.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from claims import audit_reads
+from claims.audit import ADMIN_CHAIN
+from claims.canonical import canonical_json, sha256_hex
+from claims.chain import ChainCheck, Problem
+from claims.errors import ClaimsError
+from claims.settings import Settings
+from claims.storage import Tx
+from workflows.roles import may_run
+
+# admin event -> the command (cli.md) whose role table entry allows it
+ADMIN_COMMANDS = {"init": "init", "user_add": "user", "policy_import": "policy", "settings": "settings"}
+ACTIVE = "active"
+
+
+class AdminRecord:
+    """The settings versions and the role history the admin chain proves."""
+
+    def __init__(self):
+        self.training = False
+        self.settings: dict[str, Settings] = {}  # usable versions
+        self.unusable: dict[str, str] = {}  # version -> why it cannot be used
+        self.problems: list[Problem] = []
+        self.events = 0
+        self.last_seq = 0
+        self.watched: str | None = None  # the hash at an anchor's seq, when asked
+        self._spans: dict[tuple[str, str], list[list]] = {}  # (user, role) -> [[from, until or None], ...]
+        self._current: dict[str, tuple[str, str | None, tuple[str, str]]] = {}  # user -> (role, limit, span key)
+
+    # roles ------------------------------------------------------------------------------------
+    def held(self, name: str, role: str, now: datetime) -> bool:
+        """Whether the admin chain had `name` registered as `role` at `now`.
+
+        In a training database the clock is chosen per command, so times across chains do not
+        order; there a role counts if the user was ever registered with it.
+        """
+        spans = self._spans.get((name, role))
+        if not spans:
+            return False
+        if self.training:
+            return True
+        return any(start <= now and (until is None or now < until) for start, until in spans)
+
+    def register(self, name: str, role: str, limit: str | None, when: datetime) -> None:
+        current = self._current.get(name)
+        if current is not None:
+            self._spans[current[2]][-1][1] = when
+        key = (name, role)
+        self._spans.setdefault(key, []).append([when, None])
+        self._current[name] = (role, limit, key)
+
+    def registered(self) -> dict[str, tuple[str, str | None]]:
+        """Each user's role and limit as the last user_add for them says."""
+        return {name: (role, limit) for name, (role, limit, _) in self._current.items()}
+
+
+def read_admin_record(tx: Tx, watch: int | None = None) -> AdminRecord:
+    """Walk the admin chain, then prove the stored settings versions and users against it."""
+    record = AdminRecord()
+    attested = _walk_admin_chain(tx, record, watch)
+    _prove_settings(tx, record, attested)
+    _prove_users(tx, record)
+    return record
+
+
+def _walk_admin_chain(tx: Tx, record: AdminRecord, watch: int | None) -> dict[str, tuple[int, dict]]:
+    """Check the admin chain; returns the settings versions its events put in force."""
+    check = ChainCheck(ADMIN_CHAIN, watch)
+    attested: dict[str, tuple[int, dict]] = {}
+    problems = record.problems
+    for row in audit_reads.chain(tx, ADMIN_CHAIN):
+        payload = check.link(row, problems)
+        record.events += 1
+        expected_from = None if row.seq == 1 else ACTIVE
+        if row.from_state != expected_from or row.to_state != ACTIVE:
+            problems.append(Problem(ADMIN_CHAIN, row.seq, "state", f"an admin event goes {row.from_state} → {row.to_state}, "
+                                    f"expected {expected_from} → {ACTIVE}"))
+        command = ADMIN_COMMANDS.get(row.event)
+        if command is None or not may_run(row.role, command):
+            problems.append(Problem(ADMIN_CHAIN, row.seq, "role", f"the {row.role} role may not record `{row.event}`"))
+        if payload is not None:
+            _take(record, attested, row, payload)
+    if record.events and attested == {}:
+        problems.append(Problem(ADMIN_CHAIN, None, "settings", "no init or settings event puts any settings in force"))
+    record.last_seq, record.watched = check.next_seq - 1, check.watched
+    return attested
+
+
+def _take(record: AdminRecord, attested: dict, row, payload: dict) -> None:
+    try:
+        if row.event in ("init", "settings"):
+            attested.setdefault(sha256_hex(canonical_json(payload["settings"])), (row.seq, payload["settings"]))
+            if row.event == "init":
+                record.training = bool(payload["training"])
+        elif row.event == "user_add":
+            record.register(payload["user"], payload["role"], payload["limit"], datetime.fromisoformat(row.at))
+    except (KeyError, TypeError, ValueError) as exc:
+        record.problems.append(Problem(ADMIN_CHAIN, row.seq, "payload", f"the {row.event} event cannot be read: {exc!r}"))
+
+
+def _prove_settings(tx: Tx, record: AdminRecord, attested: dict[str, tuple[int, dict]]) -> None:
+    stored = dict(audit_reads.settings_bodies(tx))
+    for version, body in stored.items():
+        intact = sha256_hex(body) == version
+        if not intact:
+            record.problems.append(Problem(ADMIN_CHAIN, attested.get(version, (None,))[0], "settings",
+                                           f"settings version {version[:12]}… was edited: its stored body no longer hashes to its version"))
+        if version not in attested:
+            record.problems.append(Problem(ADMIN_CHAIN, None, "settings",
+                                           f"settings version {version[:12]}… was never put in force by an init or settings event"))
+        _use(record, version, body if intact else None, attested)
+    for version, (seq, _) in attested.items():
+        if version not in stored:
+            record.problems.append(Problem(ADMIN_CHAIN, seq, "settings",
+                                           f"settings version {version[:12]}… is missing from settings_version"))
+            _use(record, version, None, attested)
+
+
+def _use(record: AdminRecord, version: str, body: str | None, attested: dict) -> None:
+    """Judge with the stored body when it is intact, else with the copy the admin chain holds."""
+    if body is None and version in attested:
+        body = canonical_json(attested[version][1])
+    if body is None:
+        record.unusable[version] = "its stored body was edited and no admin event holds the original"
+        return
+    try:
+        record.settings[version] = Settings.from_mapping(json.loads(body), f"settings version {version[:12]}")
+    except (ClaimsError, ValueError, TypeError) as exc:
+        record.unusable[version] = f"it cannot be read ({exc})"
+
+
+def _prove_users(tx: Tx, record: AdminRecord) -> None:
+    table = {name: (role, limit) for name, role, limit in audit_reads.users(tx)}
+    chain = record.registered()
+    for name in sorted(set(table) | set(chain)):
+        if name not in chain:
+            record.problems.append(Problem(ADMIN_CHAIN, None, "user", f"user {name} is in app_user but no user_add event registered them"))
+        elif name not in table:
+            record.problems.append(Problem(ADMIN_CHAIN, None, "user",
+                                           f"user {name} was registered by the admin chain but is missing from app_user"))
+        elif table[name] != chain[name]:
+            record.problems.append(Problem(ADMIN_CHAIN, None, "user", f"app_user says {name} is {_role(table[name])}; "
+                                           f"the admin chain's last user_add says {_role(chain[name])}"))
+
+
+def _role(entry: tuple[str, str | None]) -> str:
+    role, limit = entry
+    return f"{role} (limit {limit})" if limit else role

@@ -1,0 +1,250 @@
+"""Replay: rebuild a claim from its audit events alone, re-judging every step.
+
+Each event is fed back as the step it was: the claim folded so far, the command, the inputs and
+outside facts recorded in its payload, its recorded time as ``now`` and the settings version it
+names (never the wall clock, never today's settings). The same state machine must lead to the
+recorded state, the same code must derive the same payload (``cases.EVENTS``), the actor must
+have held a role that may run the command, and ``records.evolve`` folds it in, exactly as the
+live command did. The fold must equal the stored claim.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+
+from claims.canonical import canonical_json
+from claims.chain import ChainCheck, Problem
+from claims.errors import RuleRefused
+from claims.records import NEW, Claim, evolve
+from claims.settings import Settings
+from workflows.admin_record import AdminRecord
+from workflows.cases import EVENTS
+from workflows.judge import Judge
+from workflows.roles import may_run
+from workflows.step import Step
+
+FOLLOW_UPS = {"notice": "apply"}  # events a command records right after itself -> that command
+CLAIM_FIELDS = tuple(f.name for f in fields(Claim))
+STORED_COLUMNS = ("state", "version", "paid_amount", "policy", "type", "event_date")
+UNREADABLE = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+
+
+@dataclass
+class Replayed:
+    claim_id: str
+    claim: Claim | None = None  # the fold (None if not even the report could be replayed)
+    problems: list[Problem] = field(default_factory=list)
+    events: int = 0  # events read (checked)
+    folded: int = 0  # events folded into `claim`
+    complete: bool = True  # False when --as-of stopped before the last event, or the fold broke off
+    cut: bool = False  # --as-of stopped before the last event
+    last_seq: int = 0
+    watched: str | None = None  # the stored hash at the seq an anchor asked about
+    steps: list[dict] | None = None
+
+
+class Replayer:
+    """Replays claims one after another with one Judge: nothing per claim stays behind."""
+
+    def __init__(self, record: AdminRecord, judge=None):
+        self.record = record
+        self.judge = judge or Judge().judge
+
+    def replay(self, claim_id: str, rows, *, until: datetime | None = None, watch: int | None = None, keep_steps: bool = False) -> Replayed:
+        run = _Run(self, claim_id, watch, keep_steps)
+        for row in rows:
+            if until is not None and (_moment(row) or until) > until:  # (an unreadable time is replayed, to be reported)
+                run.result.complete, run.result.cut = False, True
+                break
+            run.take(row)
+        return run.finish()
+
+
+class _Run:
+    """One claim's replay in progress."""
+
+    def __init__(self, replayer: Replayer, claim_id: str, watch: int | None, keep_steps: bool):
+        self.replayer, self.record = replayer, replayer.record
+        self.check = ChainCheck(claim_id, watch)
+        self.result = Replayed(claim_id, steps=[] if keep_steps else None)
+        self.problems = self.result.problems
+        self.claim: Claim | None = None
+        self.judging = True  # stops at the first step the rules do not reproduce
+        self.folding = True  # stops when an event cannot be folded at all
+        self.expected: list[tuple[str, dict]] = []  # follow-up events the last command derived
+        self.command_row = None
+
+    def take(self, row) -> None:
+        seen, judged = len(self.problems), self.judging
+        payload = self.check.link(row, self.problems)
+        self.result.events += 1
+        if self.folding:
+            self._fold(row, payload)
+        if self.result.steps is not None:
+            self.result.steps.append(_step_view(row, self.problems[seen:], judged))
+
+    def _fold(self, row, payload) -> None:
+        now, settings = _moment(row), self.record.settings.get(row.settings_version)
+        if payload is None or now is None or settings is None:
+            return self._cannot_judge(row, now, settings)
+        if self.claim is None and not self._open(row, payload):
+            return self._stop(row, None)
+        day = now.astimezone(settings.zone).date().isoformat()
+        expected_from = None if self.claim.state == NEW else self.claim.state
+        if row.from_state != expected_from:
+            self._problem(row, "from_state", f"the event says it left {row.from_state}, but the claim was {expected_from or 'new'}")
+        if self.judging:
+            self._judge(row, payload, now, settings)
+        try:
+            self.claim = evolve(self.claim, row.event, row.to_state, payload, row.at, day)
+        except UNREADABLE as exc:
+            return self._stop(row, f"the event cannot be folded into the claim ({exc!r})")
+        self.result.folded += 1
+
+    def _judge(self, row, payload: dict, now: datetime, settings: Settings) -> None:
+        try:
+            problem = self._follow_up(row, payload, now, settings) if row.event in FOLLOW_UPS or self.expected else \
+                self._command(row, payload, now, settings)
+        except RuleRefused as refusal:
+            problem = ("rule", f"the rules in force then do not allow this step: {refusal.message.removeprefix('refused: ')}")
+        except UNREADABLE as exc:
+            problem = ("payload", f"the step cannot be judged from what was recorded ({exc!r})")
+        if problem:
+            self._problem(row, *problem)
+            self.judging = False
+
+    def _command(self, row, payload: dict, now: datetime, settings: Settings):
+        self._check_role(row, row.event, now)
+        derive = EVENTS.get(row.event)
+        if derive is None:
+            return ("rule", f"`{row.event}` is not a command of the claim flow")
+        step = Step(row.event, self.claim, payload["args"], payload.get("facts", {}), now, settings,
+                    actor={"name": row.actor, "role": row.role})
+        to_state = self.replayer.judge(step)
+        if to_state != row.to_state:
+            return ("to_state", f"the rules lead to {to_state}, the event says {row.to_state}")
+        (name, derived), *follow_ups = derive(step)
+        if derived != payload:
+            return ("derived", f"the recorded payload differs from what the step derives: {_difference(payload, derived)}")
+        self.expected, self.command_row = follow_ups, row
+        return None
+
+    def _follow_up(self, row, payload: dict, now: datetime, settings: Settings):
+        if not self.expected:
+            return ("follow_up", f"a {row.event} event is recorded only right after `{FOLLOW_UPS[row.event]}` derives it")
+        name, derived = self.expected.pop(0)
+        command = self.command_row
+        if row.event != name:
+            return ("follow_up", f"`{command.event}` (seq {command.seq}) derives a {name} event next, but the log has {row.event}")
+        if (row.at, row.actor, row.role) != (command.at, command.actor, command.role):
+            return ("follow_up", f"the {name} event does not share the time and actor of `{command.event}` (seq {command.seq})")
+        if derived != payload:
+            return ("derived", f"the recorded {name} differs from what `{command.event}` derives: {_difference(payload, derived)}")
+        step = Step(name, self.claim, {}, {}, now, settings, actor={"name": row.actor, "role": row.role})
+        to_state = self.replayer.judge(step)
+        if to_state != row.to_state:
+            return ("to_state", f"the rules lead to {to_state}, the event says {row.to_state}")
+        return None
+
+    def _check_role(self, row, command: str, now: datetime) -> None:
+        if not may_run(row.role, command):
+            self._problem(row, "role", f"the {row.role} role may not run `{command}` (domain.md, the people who use it)")
+        elif not self.record.held(row.actor, row.role, now):
+            self._problem(row, "role", f"{row.actor} was not registered as {row.role} at {row.at} (admin chain)")
+
+    def _open(self, row, payload: dict) -> bool:
+        """The claim as `report` creates it, from the report event alone."""
+        if row.event != "report":
+            self._problem(row, "rule", f"a claim's first event must be report, not {row.event}")
+            return False
+        try:
+            args = payload["args"]
+            self.claim = Claim(id=self.check.chain, policy=args["policy"], type=args["type"], event_date=args["event_date"],
+                               line=payload["facts"]["line"])
+        except UNREADABLE as exc:
+            self._problem(row, "payload", f"the report event does not record what opened the claim ({exc!r})")
+            return False
+        return True
+
+    def _cannot_judge(self, row, now: datetime | None, settings: Settings | None) -> None:
+        """Stop at an event that cannot even be judged: no payload (already reported), time or settings."""
+        if now is None:
+            self._problem(row, "at", f"the event's time {row.at!r} is not an ISO timestamp with a UTC offset")
+        if settings is None:
+            why = self.record.unusable.get(row.settings_version, "it is not stored")
+            self._problem(row, "settings", f"settings version {str(row.settings_version)[:12]}… cannot be used: {why}")
+        self._stop(row, None)
+
+    def _stop(self, row, why: str | None) -> None:
+        if why:
+            self._problem(row, "fold", why)
+        self.folding = self.judging = False
+        self.result.complete = False
+
+    def _problem(self, row, check: str, what: str) -> None:
+        self.problems.append(Problem(self.check.chain, row.seq, check, what))
+
+    def finish(self) -> Replayed:
+        result = self.result
+        if self.judging and self.expected:
+            name = self.expected[0][0]
+            self.problems.append(Problem(self.check.chain, self.command_row.seq, "follow_up",
+                                         f"`{self.command_row.event}` derives a {name} event, but the log has none"))
+        result.claim = self.claim
+        result.last_seq, result.watched = self.check.next_seq - 1, self.check.watched
+        if result.events == 0 and not result.cut:
+            self.problems.append(Problem(self.check.chain, None, "events", "the claim has no audit events"))
+            result.complete = False
+        return result
+
+
+def _moment(row) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(row.at)
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def stored_problems(row, claim: Claim) -> list[Problem]:
+    """How the stored claim row differs from the replayed claim."""
+    problems = []
+    for column in STORED_COLUMNS:
+        stored, replayed = getattr(row, column), getattr(claim, column)
+        if stored != replayed:
+            problems.append(Problem(claim.id, None, "stored", f"the stored {column} is {stored!r}, the events give {replayed!r}"))
+    if canonical_json({name: getattr(claim, name) for name in CLAIM_FIELDS}) != row.snapshot:
+        differing = _snapshot_fields(row.snapshot, claim)
+        problems.append(Problem(claim.id, None, "stored", f"the stored snapshot differs from the replayed claim in {differing}"))
+    return problems
+
+
+def _snapshot_fields(snapshot: str, claim: Claim) -> str:
+    try:
+        stored = json.loads(snapshot)
+    except (TypeError, ValueError):
+        return "everything (it is not JSON)"
+    if not isinstance(stored, dict):
+        return "everything (it is not a JSON object)"
+    names = [name for name in sorted(set(stored) | set(CLAIM_FIELDS)) if stored.get(name) != getattr(claim, name, None)]
+    if len(names) > 2:
+        return ", ".join(names)
+    return ", ".join(f"{name} (stored {_short(stored.get(name))}, replayed {_short(getattr(claim, name, None))})" for name in names) or \
+        "its JSON form"
+
+
+def _difference(recorded: dict, derived: dict) -> str:
+    keys = [k for k in sorted(set(recorded) | set(derived)) if recorded.get(k) != derived.get(k)]
+    return "; ".join(f"{k}: recorded {_short(recorded.get(k))}, derived {_short(derived.get(k))}" for k in keys)
+
+
+def _short(value) -> str:
+    text = canonical_json(value)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def _step_view(row, problems: list[Problem], judged: bool) -> dict:
+    return {"seq": row.seq, "event": row.event, "from": row.from_state, "to": row.to_state, "at": row.at, "actor": row.actor,
+            "role": row.role, "judged": judged, "ok": not problems, "problems": [p.problem for p in problems]}
