@@ -11,13 +11,13 @@ import io
 import json
 import os
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import typer.main
 
 from cli.main import main
+from tests.conftest import Result
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 POLICIES = EXAMPLES / "policies.json"
@@ -44,19 +44,6 @@ def click_tree_built_once():
     typer.main.get_command = _build_click_command
 
 
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def json(self):
-        return json.loads(self.out)
-
-    @property
-    def error(self):
-        return json.loads(self.err)["error"]
 
 
 def run_main(argv: list[str], env: dict[str, str | None]) -> Result:

@@ -21,6 +21,7 @@ import pytest
 from claims.audit import event_hash
 from claims.chain import EVENT_COLUMNS, StoredEvent
 from cli.main import main
+from tests.conftest import Result
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 START = "2026-05-01T09:00:00+08:00"
@@ -31,15 +32,6 @@ SEQ = {"report": 1, "apply": 2, "notice": 3, "attach": 4, "consult": 10, "invest
        "close": 15}
 
 
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def json(self):
-        return json.loads(self.out)
 
 
 @dataclass
