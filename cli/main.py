@@ -66,17 +66,22 @@ def _serve(work, render) -> None:
 
 
 def _emit(result, render) -> None:
+    """Print the JSON document, or the human screen: `render` is a function or the name of one in
+    cli.render, which is imported only when a person reads the output (rich costs ~50 ms)."""
     if G.json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
     else:
+        if isinstance(render, str):
+            from cli import render as screens
+
+            render = getattr(screens, render)
         render(result)
 
 
 def _flow(claim: str, command: str, args: dict) -> None:
-    from cli import render
     from workflows.cases import advance
 
-    _serve(lambda office: advance(office, claim, command, args), render.status)
+    _serve(lambda office: advance(office, claim, command, args), "status")
 
 
 def _date(text: str | None, option: str) -> str | None:
@@ -104,11 +109,10 @@ def init(
     settings: Annotated[Optional[str], typer.Option("--settings", help="a TOML file of product settings")] = None,
 ):
     """Create a claims database; the invoking user becomes its admin."""
-    from cli import render
     from workflows.admin import init as create
 
     result = create(G.db, training=training, settings_file=settings, user_name=G.user, now_text=os.environ.get("CLAIMS_NOW"))
-    _emit(result, render.initialised)
+    _emit(result, "initialised")
 
 
 @user_app.command("add")
@@ -118,46 +122,41 @@ def user_add(
     limit: Annotated[Optional[str], typer.Option("--limit", help="authority limit for a handler or senior")] = None,
 ):
     """Register a user with a role (and an authority limit for handlers)."""
-    from cli import render
     from workflows.admin import add_user
 
-    _serve(lambda office: add_user(office, name, role.value, limit), render.user_added)
+    _serve(lambda office: add_user(office, name, role.value, limit), "user_added")
 
 
 @policy_app.command("import")
 def policy_import(file: str):
     """Import policies from a JSON file; idempotent by policy number."""
-    from cli import render
     from workflows.admin import import_policies
 
-    _serve(lambda office: import_policies(office, file), render.imported)
+    _serve(lambda office: import_policies(office, file), "imported")
 
 
 @policy_app.command("show")
 def policy_show(policy: str):
     """Show a policy as imported."""
-    from cli import render
     from workflows.admin import show_policy
 
-    _serve(lambda office: show_policy(office, policy), render.document)
+    _serve(lambda office: show_policy(office, policy), "document")
 
 
 @settings_app.command("show")
 def settings_show():
     """Show the product settings in force and their version."""
-    from cli import render
     from workflows.admin import show_settings
 
-    _serve(show_settings, render.document)
+    _serve(show_settings, "document")
 
 
 @settings_app.command("load")
 def settings_load(file: str):
     """Put settings from a TOML file in force (recorded; old events keep their version)."""
-    from cli import render
     from workflows.admin import load_settings
 
-    _serve(lambda office: load_settings(office, file), render.document)
+    _serve(lambda office: load_settings(office, file), "document")
 
 
 # case flow ----------------------------------------------------------------------------------
@@ -172,12 +171,11 @@ def report(
     description: Annotated[Optional[str], typer.Option("--description")] = None,
 ):
     """报案 Report an insured event: opens a claim."""
-    from cli import render
     from workflows.cases import report as open_claim
 
     args = {"type": type_.value, "event_date": _date(event_date, "--event-date"), "cause": _value(cause),
             "channel": _value(channel), "late_reason": late_reason, "description": description}
-    _serve(lambda office: open_claim(office, policy, args), render.reported)
+    _serve(lambda office: open_claim(office, policy, args), "reported")
 
 
 @app.command()
@@ -290,19 +288,17 @@ def consult(claim: str, note: Annotated[str, typer.Option("--note")]):
 @app.command()
 def status(claim: str):
     """Where the claim stands: state, flags, materials, deadlines, decision, next actions."""
-    from cli import render
     from workflows.reads import status as read_status
 
-    _serve(lambda office: read_status(office, claim), render.status)
+    _serve(lambda office: read_status(office, claim), "status")
 
 
 @app.command()
 def docs(claim: str):
     """The materials checklist."""
-    from cli import render
     from workflows.reads import docs as read_docs
 
-    _serve(lambda office: read_docs(office, claim), render.checklist)
+    _serve(lambda office: read_docs(office, claim), "checklist")
 
 
 @app.command("list")
@@ -313,20 +309,18 @@ def list_(
     limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="at most this many rows")] = None,
 ):
     """The work queue, most urgent first (overdue first)."""
-    from cli import render
     from workflows.reads import work_queue
 
     _serve(lambda office: work_queue(office, state=_value(state), claim_type=_value(type_), overdue=overdue, limit=limit),
-           render.queue)
+           "queue")
 
 
 @app.command()
 def history(claim: str):
     """The claim's audit trail."""
-    from cli import render
     from workflows.reads import history as read_history
 
-    _serve(lambda office: read_history(office, claim), render.history)
+    _serve(lambda office: read_history(office, claim), "history")
 
 
 @app.command()
