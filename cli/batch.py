@@ -156,12 +156,12 @@ _SINK = _Sink()
 @contextmanager
 def _batch_globals(session):
     """Lines share the session's database; their documents are built as JSON and discarded."""
-    saved = (G.user, G.json, G.session)
-    G.json, G.session = True, session
+    saved = (G.user, G.json, G.session, G.discard)
+    G.json, G.session, G.discard = True, session, True
     try:
         yield
     finally:
-        G.user, G.json, G.session = saved
+        G.user, G.json, G.session, G.discard = saved
 
 
 # the file ---------------------------------------------------------------------------------------

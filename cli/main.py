@@ -41,6 +41,7 @@ class Globals:
     user: str | None = None
     json: bool = False
     session: object | None = None  # `claims batch`: the one open database its lines share
+    discard: bool = False  # `claims batch`: the lines' own documents are neither built nor shown
 
 
 G = Globals()
@@ -68,6 +69,8 @@ def _serve(work, render) -> None:
 def _emit(result, render) -> None:
     """Print the JSON document, or the human screen: `render` is a function or the name of one in
     cli.render, which is imported only when a person reads the output (rich costs ~50 ms)."""
+    if G.discard:
+        return
     if G.json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
     else:
@@ -81,7 +84,7 @@ def _emit(result, render) -> None:
 def _flow(claim: str, command: str, args: dict) -> None:
     from workflows.cases import advance
 
-    _serve(lambda office: advance(office, claim, command, args), "status")
+    _serve(lambda office: advance(office, claim, command, args, view=not G.discard), "status")
 
 
 def _date(text: str | None, option: str) -> str | None:
@@ -423,5 +426,7 @@ def run() -> None:
     sys.exit(main())
 
 
-if __name__ == "__main__":
-    run()
+if __name__ == "__main__":  # `python -m cli.main`: run the imported module, where every command is registered
+    from cli.main import run as run_registered
+
+    run_registered()

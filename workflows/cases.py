@@ -45,7 +45,7 @@ def report(office: Office, policy_number: str, args: dict) -> dict:
     return {"claim": new.id, "state": new.state, "flags": new.flags}
 
 
-def advance(office: Office, claim_id: str, command: str, args: dict) -> dict:
+def advance(office: Office, claim_id: str, command: str, args: dict, *, view: bool = True) -> dict | None:
     """Any step on an existing claim: apply, attach, investigate, decide, notify, pay, …"""
     if command in ("attach", "request") and args["document"] not in DOCUMENT_TYPES:
         raise NotFound(f"document type {args['document']!r} not found; known types: {', '.join(DOCUMENT_TYPES)}")
@@ -58,7 +58,7 @@ def advance(office: Office, claim_id: str, command: str, args: dict) -> dict:
                     office.now(tx), settings, actor=user)
         to_state = referee().judge(step)
         new = _record(tx, step, to_state, EVENTS[command](step))
-    return views.status(new, settings, user, step.now)
+    return views.status(new, settings, user, step.now) if view else None
 
 
 def _record(tx: Tx, step: Step, to_state: str, events: list[tuple[str, dict]]) -> Claim:

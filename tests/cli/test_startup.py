@@ -54,3 +54,9 @@ def test_a_file_that_is_not_a_database_is_an_integrity_failure(tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 7, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_python_dash_m_runs_every_registered_command(tmp_path):
+    """`python -m cli.main` must see the commands that other modules register (batch, audit)."""
+    result = subprocess.run([PY, "-m", "cli.main", "--help"], capture_output=True, text=True, check=True)
+    assert "batch" in result.stdout and "audit" in result.stdout and "replay" in result.stdout
