@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import bindparam, create_engine, event, func, insert, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 
 from claims.audit import AuditEvent, from_row
 from claims.canonical import canonical_json, sha256_hex
@@ -198,6 +198,13 @@ class Tx:
         snapshot = self.conn.execute(CLAIM_SNAPSHOT, {"claim_id": claim_id}).scalar()
         return None if snapshot is None else Claim.from_dict(json.loads(snapshot))
 
+    def existing_claim(self, claim_id: str) -> Claim:
+        """The claim, or NotFound (exit 3)."""
+        claim = self.claim(claim_id)
+        if claim is None:
+            raise NotFound(f"claim {claim_id!r} not found", claim=claim_id)
+        return claim
+
     def next_claim_number(self) -> int:
         return (self.conn.execute(select(func.max(CLAIM.c.number))).scalar() or 0) + 1
 
@@ -291,8 +298,6 @@ def _event_row(e: AuditEvent) -> dict:
 def paid_total(claims: list[Claim]) -> Decimal:
     return sum((c.paid for c in claims), Decimal("0"))
 
-
-__all__ = ["Store", "Tx", "OperationalError", "paid_total"]
 
 
 def translate(exc: Exception):

@@ -50,7 +50,7 @@ def advance(office: Office, claim_id: str, command: str, args: dict, *, view: bo
     if command in ("attach", "request") and args["document"] not in DOCUMENT_TYPES:
         raise NotFound(f"document type {args['document']!r} not found; known types: {', '.join(DOCUMENT_TYPES)}")
     with office.store.write() as tx:
-        claim = _claim(tx, claim_id)
+        claim = tx.existing_claim(claim_id)
         user = office.authorized_user(tx, command)
         settings = office.settings(tx)
         facts = facts_of.gather(tx, command, claim, user, settings)
@@ -85,12 +85,6 @@ def _record(tx: Tx, step: Step, to_state: str, events: list[tuple[str, dict]]) -
     tx.append_events(sealed)
     return claim
 
-
-def _claim(tx: Tx, claim_id: str) -> Claim:
-    claim = tx.claim(claim_id)
-    if claim is None:
-        raise NotFound(f"claim {claim_id!r} not found", claim=claim_id)
-    return claim
 
 
 def _refuse_duplicate(tx: Tx, claim: Claim) -> None:

@@ -39,15 +39,12 @@ def authority_limit(user: dict, settings: Settings) -> str | None:
 
 def gather(tx: Tx, command: str, claim: Claim, user: dict, settings: Settings) -> dict:
     if command == "apply":
-        return {"persons": persons(_policy(tx, claim))}
+        return {"persons": persons(tx.policy(claim.policy))}
     if command in ("decide", "pay"):
-        terms = policy_terms(_policy(tx, claim), claim.type)
+        terms = policy_terms(tx.policy(claim.policy), claim.type)
         others = [c for c in tx.claims_on_policy(claim.policy, claim.type) if c.id != claim.id]
         terms["paid_elsewhere"] = money(paid_total(others) if others else Decimal(0))
         terms["authority_limit"] = authority_limit(user, settings)
         return terms
     return {}
 
-
-def _policy(tx: Tx, claim: Claim) -> dict:
-    return tx.policy(claim.policy)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from claims.audit import ADMIN_CHAIN
-from claims.errors import Forbidden, NotFound
+from claims.errors import Forbidden
 from workflows import views
 from workflows.machine import diagram as machine_diagram
 from workflows.office import Office
@@ -11,14 +11,14 @@ from workflows.office import Office
 
 def status(office: Office, claim_id: str) -> dict:
     with office.store.read() as tx:
-        claim = _claim(tx, claim_id)
+        claim = tx.existing_claim(claim_id)
         user = office.authorized_user(tx, "status")
         return views.status(claim, office.settings(tx), user, office.now(tx))
 
 
 def docs(office: Office, claim_id: str) -> dict:
     with office.store.read() as tx:
-        claim = _claim(tx, claim_id)
+        claim = tx.existing_claim(claim_id)
         office.authorized_user(tx, "docs")
         return views.checklist(claim)
 
@@ -44,8 +44,8 @@ def work_queue(office: Office, *, state=None, claim_type=None, overdue=False, li
 def history(office: Office, claim_id: str) -> list[dict]:
     """A claim's audit trail; `@admin` is the chain of users, settings and policy imports."""
     with office.store.read() as tx:
-        if claim_id != ADMIN_CHAIN and tx.claim(claim_id) is None:
-            raise NotFound(f"claim {claim_id!r} not found", claim=claim_id)
+        if claim_id != ADMIN_CHAIN:
+            tx.existing_claim(claim_id)
         user = office.authorized_user(tx, "history")
         if claim_id == ADMIN_CHAIN and user["role"] not in ("auditor", "admin"):
             raise Forbidden(f"not allowed: the {ADMIN_CHAIN} chain is shown to auditors and admins only", rule="role")
@@ -57,9 +57,3 @@ def diagram(office: Office, fmt: str) -> str:
         office.authorized_user(tx, "diagram")
     return machine_diagram(fmt)
 
-
-def _claim(tx, claim_id: str):
-    claim = tx.claim(claim_id)
-    if claim is None:
-        raise NotFound(f"claim {claim_id!r} not found", claim=claim_id)
-    return claim
