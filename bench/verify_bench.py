@@ -74,9 +74,7 @@ class Collector:
 
 
 def build(db: str, claims: int) -> int:
-    from sqlalchemy import insert
-
-    from claims.storage import CLAIM, Store
+    from claims.storage import Store
     from workflows import admin
     from workflows.office import Office
 
@@ -97,7 +95,7 @@ def build(db: str, claims: int) -> int:
         collector = Collector()
         rows = [_walk(collector, n, policy, settings, users) for n in range(first + 1, min(claims, first + 5000) + 1)]
         with store.write() as tx:
-            tx.conn.execute(insert(CLAIM), rows)
+            tx.insert_claim_rows(rows)
             tx.append_events(collector.events)
         events += len(collector.events)
     store.close()
@@ -106,7 +104,7 @@ def build(db: str, claims: int) -> int:
 
 def _walk(collector: Collector, n: int, policy: dict, settings, users: dict) -> dict:
     from claims.records import Claim
-    from claims.storage import _claim_row
+    from claims.storage import claim_row
     from workflows import cases
     from workflows import facts as facts_of
     from workflows.step import Step
@@ -124,7 +122,7 @@ def _walk(collector: Collector, n: int, policy: dict, settings, users: dict) -> 
         facts = _facts(command, policy, users[who], settings)
         args = cases.PREPARE.get(command, cases._as_given)(args, claim, facts)
         claim = _step(collector, Step(command, claim, args, facts, reported + timedelta(hours=hours), settings, actor=users[who]))
-    return _claim_row(claim, collector.next_due) | {"number": n}
+    return claim_row(claim, n, collector.next_due)
 
 
 def _step(collector: Collector, step):

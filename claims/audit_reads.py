@@ -1,26 +1,29 @@
 """Streaming reads of the audit log for replay, verification, anchors and export.
 
-Everything here reads in pages or through a streaming cursor, so memory stays flat however
+Everything here reads in pages or through the driver's cursor, so memory stays flat however
 long the log grows. Events always come in (claim_id, seq) order, served by the
 ``uq_audit_event_claim_seq`` index.
 """
 
 from __future__ import annotations
 
+from collections import namedtuple
 from itertools import groupby
 from operator import attrgetter
 
-from sqlalchemy import and_, func, select
-
 from claims.audit import ADMIN_CHAIN
 from claims.chain import EVENT_COLUMNS, StoredEvent
-from claims.storage import APPEND_ONLY, AUDIT, CLAIM, SETTINGS, USER, Tx
+from claims.storage import APPEND_ONLY, Tx
 
-EVENTS = [AUDIT.c[name] for name in EVENT_COLUMNS]
-CLAIM_COLUMNS = [CLAIM.c[name] for name in ("id", "number", "policy", "type", "event_date", "state", "version", "paid_amount", "snapshot")]
+CLAIM_COLUMNS = ("id", "number", "policy", "type", "event_date", "state", "version", "paid_amount", "snapshot")
+StoredClaim = namedtuple("StoredClaim", CLAIM_COLUMNS)  # the claim columns verification compares
+Head = namedtuple("Head", ("claim_id", "seq", "hash"))
 PAGE = 500  # claims per page: their events are read with one indexed query
-STREAM = {"yield_per": 2000}
 TRIGGERS = tuple(statement.split()[5] for statement in APPEND_ONLY)  # CREATE TRIGGER IF NOT EXISTS <name> …
+
+SELECT_CLAIMS = f"SELECT {', '.join(CLAIM_COLUMNS)} FROM claim"
+SELECT_EVENTS = f"SELECT {', '.join(EVENT_COLUMNS)} FROM audit_event"
+NOT_ADMIN = f"claim_id != '{ADMIN_CHAIN}'"
 
 
 def chains(tx: Tx, only: str | None = None, lo: str | None = None, hi: str | None = None, page: int = PAGE):
@@ -34,7 +37,8 @@ def chains(tx: Tx, only: str | None = None, lo: str | None = None, hi: str | Non
 
 def claim_row(tx: Tx, claim_id: str):
     """The stored claim row (the columns verification compares), or None."""
-    return tx.conn.execute(select(*CLAIM_COLUMNS).where(CLAIM.c.id == claim_id)).first()
+    row = tx.rows(f"{SELECT_CLAIMS} WHERE id = :id", {"id": claim_id}).fetchone()
+    return None if row is None else StoredClaim._make(row)
 
 
 def _claim_pages(tx: Tx, only: str | None, lo: str | None, hi: str | None, page: int):
@@ -43,35 +47,30 @@ def _claim_pages(tx: Tx, only: str | None, lo: str | None, hi: str | None, page:
         if row is not None:
             yield [row]
         return
-    query = select(*CLAIM_COLUMNS).order_by(CLAIM.c.id).limit(page)
-    if hi is not None:
-        query = query.where(CLAIM.c.id < hi)
-    after = None
-    while True:
-        if after is not None:
-            rows = tx.conn.execute(query.where(CLAIM.c.id > after)).all()
-        else:
-            rows = tx.conn.execute(query if lo is None else query.where(CLAIM.c.id >= lo)).all()
-        if not rows:
-            return
+    bounds = {"lo": lo, "hi": hi, "page": page}
+    upper = "" if hi is None else " AND id < :hi"
+    first = f"{SELECT_CLAIMS} WHERE {'1' if lo is None else 'id >= :lo'}{upper} ORDER BY id LIMIT :page"
+    following = f"{SELECT_CLAIMS} WHERE id > :after{upper} ORDER BY id LIMIT :page"
+    rows = [StoredClaim._make(row) for row in tx.rows(first, bounds)]
+    while rows:
         yield rows
-        after = rows[-1].id
+        rows = [StoredClaim._make(row) for row in tx.rows(following, {**bounds, "after": rows[-1].id})]
 
 
 def split_points(tx: Tx, parts: int) -> list[str]:
     """Claim ids that cut the claims, in id order, into `parts` ranges of about the same size."""
-    total = tx.conn.execute(select(func.count()).select_from(CLAIM)).scalar()
+    total = tx.value("SELECT count(*) FROM claim")
     points = []
     for k in range(1, parts):
-        point = tx.conn.execute(select(CLAIM.c.id).order_by(CLAIM.c.id).offset(total * k // parts).limit(1)).scalar()
+        point = tx.value("SELECT id FROM claim ORDER BY id LIMIT 1 OFFSET :skip", {"skip": total * k // parts})
         if point is not None and point not in points:
             points.append(point)
     return points
 
 
 def _events_of(tx: Tx, claim_ids: list[str]):
-    query = select(*EVENTS).where(AUDIT.c.claim_id.in_(claim_ids)).order_by(AUDIT.c.claim_id, AUDIT.c.seq)
-    return map(StoredEvent._make, tx.conn.execute(query))
+    marks = ", ".join("?" * len(claim_ids))
+    return map(StoredEvent._make, tx.rows(f"{SELECT_EVENTS} WHERE claim_id IN ({marks}) ORDER BY claim_id, seq", claim_ids))
 
 
 def chain(tx: Tx, claim_id: str) -> list:
@@ -81,55 +80,44 @@ def chain(tx: Tx, claim_id: str) -> list:
 
 def claim_event_count(tx: Tx, only: str | None = None) -> int:
     """Events on claim chains (the admin chain aside)."""
-    query = select(func.count()).select_from(AUDIT)
-    query = query.where(AUDIT.c.claim_id == only) if only else query.where(AUDIT.c.claim_id != ADMIN_CHAIN)
-    return tx.conn.execute(query).scalar()
+    if only:
+        return tx.value("SELECT count(*) FROM audit_event WHERE claim_id = :only", {"only": only})
+    return tx.value(f"SELECT count(*) FROM audit_event WHERE {NOT_ADMIN}")
 
 
 def orphan_chains(tx: Tx, only: str | None = None) -> list[tuple[str, int]]:
     """Chains (or just `only`) with events but no claim row: (claim_id, number of events)."""
-    query = (
-        select(AUDIT.c.claim_id, func.count())
-        .where(AUDIT.c.claim_id != ADMIN_CHAIN, AUDIT.c.claim_id.not_in(select(CLAIM.c.id)))
-        .group_by(AUDIT.c.claim_id)
-        .order_by(AUDIT.c.claim_id)
-    )
-    if only is not None:
-        query = query.where(AUDIT.c.claim_id == only)
-    return [(row[0], row[1]) for row in tx.conn.execute(query)]
+    just = "" if only is None else " AND claim_id = :only"
+    sql = (f"SELECT claim_id, count(*) FROM audit_event WHERE {NOT_ADMIN} AND claim_id NOT IN (SELECT id FROM claim){just} "
+           "GROUP BY claim_id ORDER BY claim_id")
+    return [(claim_id, count) for claim_id, count in tx.rows(sql, {"only": only})]
 
 
 def settings_bodies(tx: Tx) -> list[tuple[str, str]]:
     """Every stored settings version and its body, as stored."""
-    return [(row.version, row.body) for row in tx.conn.execute(select(SETTINGS.c.version, SETTINGS.c.body))]
+    return [(version, body) for version, body in tx.rows("SELECT version, body FROM settings_version")]
 
 
 def users(tx: Tx) -> list[tuple[str, str, str | None]]:
-    return [(row.name, row.role, row.authority_limit) for row in tx.conn.execute(select(USER.c.name, USER.c.role, USER.c.authority_limit))]
+    return [(name, role, limit) for name, role, limit in tx.rows("SELECT name, role, authority_limit FROM app_user")]
 
 
 def heads(tx: Tx):
     """(chain, last seq, its hash) for every chain in the log, in chain order (streamed)."""
-    last = select(AUDIT.c.claim_id, func.max(AUDIT.c.seq).label("seq")).group_by(AUDIT.c.claim_id).subquery()
-    query = (
-        select(AUDIT.c.claim_id, AUDIT.c.seq, AUDIT.c.hash)
-        .join(last, and_(AUDIT.c.claim_id == last.c.claim_id, AUDIT.c.seq == last.c.seq))
-        .order_by(AUDIT.c.claim_id)
-    )
-    return tx.conn.execute(query, execution_options=STREAM)
+    sql = ("SELECT e.claim_id, e.seq, e.hash FROM audit_event e "
+           "JOIN (SELECT claim_id, max(seq) AS seq FROM audit_event GROUP BY claim_id) last "
+           "ON e.claim_id = last.claim_id AND e.seq = last.seq ORDER BY e.claim_id")
+    return map(Head._make, tx.rows(sql))
 
 
 def events(tx: Tx, only: str | None = None):
     """Every event (or one chain's) in (claim_id, seq) order, streamed."""
-    query = select(*EVENTS).order_by(AUDIT.c.claim_id, AUDIT.c.seq)
-    if only is not None:
-        query = query.where(AUDIT.c.claim_id == only)
-    return map(StoredEvent._make, tx.conn.execute(query, execution_options=STREAM))
+    if only is None:
+        return map(StoredEvent._make, tx.rows(f"{SELECT_EVENTS} ORDER BY claim_id, seq"))
+    return map(StoredEvent._make, tx.rows(f"{SELECT_EVENTS} WHERE claim_id = :only ORDER BY seq", {"only": only}))
 
 
 def missing_triggers(tx: Tx) -> list[str]:
-    """The append-only triggers that are not in place (SQLite only; other databases: none known)."""
-    if tx.conn.dialect.name != "sqlite":
-        return []
-    present = {row[0] for row in tx.conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    """The append-only triggers that are not in place."""
+    present = {name for (name,) in tx.rows("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     return [name for name in TRIGGERS if name not in present]

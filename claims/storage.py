@@ -1,5 +1,12 @@
 """Storage: every database specific lives here (SQLite now; PostgreSQL later).
 
+The schema is declared once, as SQLModel tables (``claims.tables``), and created from that
+declaration by ``claims init``. Commands then speak to the database through its DB-API driver
+with the statements below: SQLAlchemy Core costs ≈0.1–0.3 ms a statement and importing SQLModel
+≈300 ms a start-up, both measured (issue 4), and a command runs a handful of fixed statements.
+Every statement names its parameters (``:name``), so another driver needs only a different
+placeholder style. The tests run every statement against the schema SQLModel creates.
+
 Writes run in one transaction each (``BEGIN IMMEDIATE`` on SQLite) so a claim's new
 state and its audit events commit together or not at all.
 """
@@ -7,28 +14,19 @@ state and its audit events commit together or not at all.
 from __future__ import annotations
 
 import json
+import sqlite3
 from contextlib import contextmanager
 from dataclasses import fields
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import bindparam, create_engine, event, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
-
 from claims.audit import AuditEvent, from_row
 from claims.canonical import canonical_json, sha256_hex
-from claims.errors import Conflict, IntegrityFailure, NotFound
+from claims.chain import EVENT_COLUMNS, StoredEvent
+from claims.errors import BadInput, Conflict, IntegrityFailure, NotFound
 from claims.records import Claim
 from claims.settings import Settings
-from claims.tables import AuditEventRow, ClaimRow, MetaRow, PolicyRow, SettingsRow, SQLModel, UserRow
-
-AUDIT = AuditEventRow.__table__
-CLAIM = ClaimRow.__table__
-POLICY = PolicyRow.__table__
-USER = UserRow.__table__
-META = MetaRow.__table__
-SETTINGS = SettingsRow.__table__
 
 APPEND_ONLY = (
     "CREATE TRIGGER IF NOT EXISTS audit_event_no_update BEFORE UPDATE ON audit_event "
@@ -37,165 +35,195 @@ APPEND_ONLY = (
     "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END",
 )
 
-
-# The statements every command runs, built once: building one costs ~0.1 ms, running a built one ~40 µs.
-META_VALUE = select(META.c.value).where(META.c.key == bindparam("key"))
-SETTINGS_BODY = select(SETTINGS.c.body).where(SETTINGS.c.version == bindparam("version"))
-USER_ROW = select(USER).where(USER.c.name == bindparam("name"))
-POLICY_BODY = select(POLICY.c.body).where(POLICY.c.number == bindparam("number"))
-CLAIM_SNAPSHOT = select(CLAIM.c.snapshot).where(CLAIM.c.id == bindparam("claim_id"))
-CLAIMS_ON_POLICY = select(CLAIM.c.snapshot).where(CLAIM.c.policy == bindparam("policy"), CLAIM.c.type == bindparam("claim_type"))
-INSERT_CLAIM = insert(CLAIM)
-UPDATE_CLAIM = update(CLAIM).where(CLAIM.c.id == bindparam("expected_id"), CLAIM.c.version == bindparam("expected_version"))
-CHAIN_HEAD = select(AUDIT.c.seq, AUDIT.c.hash).where(AUDIT.c.claim_id == bindparam("claim_id")).order_by(AUDIT.c.seq.desc()).limit(1)
-INSERT_EVENTS = insert(AUDIT)
-
 CLAIM_FIELDS = tuple(f.name for f in fields(Claim))
+CLAIM_COLUMNS = ("id", "number", "policy", "type", "event_date", "state", "version", "paid_amount", "next_due", "snapshot", "updated_at")
 
 FINISHED = ("closed", "withdrawn")  # left out of the work queue unless asked for by --state
 
 
-def database_url(target: str) -> str:
-    """A file path means SQLite; anything with '://' is an SQLAlchemy URL."""
-    return target if "://" in target else f"sqlite:///{target}"
+def _insert(table: str, columns: tuple[str, ...]) -> str:
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})"
+
+
+# The statements every command runs.
+META_VALUE = "SELECT value FROM meta WHERE key = :key"
+SETTINGS_BODY = "SELECT body FROM settings_version WHERE version = :version"
+USER_ROW = "SELECT name, role, authority_limit FROM app_user WHERE name = :name"
+POLICY_BODY = "SELECT body FROM policy WHERE number = :number"
+CLAIM_SNAPSHOT = "SELECT snapshot FROM claim WHERE id = :claim_id"
+CLAIMS_ON_POLICY = "SELECT snapshot FROM claim WHERE policy = :policy AND type = :claim_type"
+INSERT_CLAIM = _insert("claim", CLAIM_COLUMNS)
+UPDATE_CLAIM = (
+    "UPDATE claim SET " + ", ".join(f"{c} = :{c}" for c in CLAIM_COLUMNS if c not in ("id", "number"))
+    + " WHERE id = :id AND version = :expected_version"
+)
+CHAIN_HEAD = "SELECT seq, hash FROM audit_event WHERE claim_id = :claim_id ORDER BY seq DESC LIMIT 1"
+INSERT_EVENT = _insert("audit_event", EVENT_COLUMNS)
+CHAIN_EVENTS = f"SELECT {', '.join(EVENT_COLUMNS)} FROM audit_event WHERE claim_id = :claim_id ORDER BY seq"
+INSERT_POLICY = _insert("policy", ("number", "body", "digest"))
+UPDATE_POLICY = "UPDATE policy SET body = :body, digest = :digest WHERE number = :number"
+
+
+def sqlite_path(target: str) -> str:
+    """The SQLite file a target names: a path, or an ``sqlite:///path`` URL."""
+    if "://" not in target:
+        return target
+    scheme, _, path = target.partition(":///")
+    if scheme != "sqlite" or not path:
+        raise BadInput(f"--db {target!r}: only SQLite databases are supported so far (a file path or sqlite:///path)")
+    return path
 
 
 class Store:
     """A database holding claims, policies, users, settings and the audit log."""
 
     def __init__(self, target: str, *, create: bool = False):
-        url = database_url(target)
-        if url.startswith("sqlite:///") and not create:
-            path = url.removeprefix("sqlite:///")
-            if path != ":memory:" and not Path(path).exists():
-                raise NotFound(f"no claims database at {path!r}: run `claims init` first")
-        self.engine = create_engine(url, isolation_level="AUTOCOMMIT")
-        if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
-        self._conn = None
+        self.target = target
+        self.path = sqlite_path(target)
+        if not create and self.path != ":memory:" and not Path(self.path).exists():
+            raise NotFound(f"no claims database at {self.path!r}: run `claims init` first")
+        self._conn: sqlite3.Connection | None = None
 
     def create_schema(self) -> None:
-        SQLModel.metadata.create_all(self.engine)
-        with self.engine.connect() as conn:
-            for statement in APPEND_ONLY:
-                conn.exec_driver_sql(statement)
+        """The tables as ``claims.tables`` declares them (SQLModel), and the append-only triggers."""
+        from sqlalchemy import create_engine
+
+        from claims.tables import SQLModel
+
+        engine = create_engine(f"sqlite:///{self.path}")
+        try:
+            SQLModel.metadata.create_all(engine)
+        finally:
+            engine.dispose()
+        for statement in APPEND_ONLY:
+            self._connection().execute(statement)
 
     def close(self) -> None:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
-        self.engine.dispose()
 
-    def _connection(self):
+    def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
-            self._conn = self.engine.connect()
+            self._conn = _connect(self.path)
         return self._conn
 
     @contextmanager
     def write(self):
         """One write transaction; rolls back on any exception."""
         conn = self._connection()
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if self.engine.dialect.name == "sqlite" else "BEGIN")
+        conn.execute("BEGIN IMMEDIATE")
         try:
             yield Tx(conn)
-            conn.exec_driver_sql("COMMIT")
+            conn.execute("COMMIT")
         except BaseException:
-            conn.exec_driver_sql("ROLLBACK")
+            conn.execute("ROLLBACK")
             raise
 
     @contextmanager
     def read(self):
         """A consistent read snapshot."""
         conn = self._connection()
-        conn.exec_driver_sql("BEGIN")
+        conn.execute("BEGIN")
         try:
             yield Tx(conn)
         finally:
-            conn.exec_driver_sql("ROLLBACK")
+            conn.execute("ROLLBACK")
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=FULL")  # an audit log must not lose a committed event
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.close()
+def _connect(path: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, timeout=10.0, cached_statements=256)  # transactions are begun explicitly
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")  # an audit log must not lose a committed event
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA busy_timeout=10000")
+    return conn
 
 
 def _utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
+def _scalar(cursor):
+    row = cursor.fetchone()
+    return None if row is None else row[0]
+
+
 class Tx:
     """Operations inside one transaction."""
 
-    def __init__(self, conn):
+    def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
         self._meta: dict[str, str | None] = {}  # read once per transaction (its snapshot cannot change under it)
+
+    def rows(self, sql: str, params: dict | tuple = ()):
+        """Rows of any read statement (audit reads, checks); streamed as the driver fetches them."""
+        return self.conn.execute(sql, params)
+
+    def value(self, sql: str, params: dict | tuple = ()):
+        """The first column of the first row of a read statement, or None."""
+        return _scalar(self.conn.execute(sql, params))
 
     # meta and settings -------------------------------------------------------------------
     def meta(self, key: str) -> str | None:
         if key not in self._meta:
-            self._meta[key] = self.conn.execute(META_VALUE, {"key": key}).scalar()
+            self._meta[key] = self.value(META_VALUE, {"key": key})
         return self._meta[key]
 
     def set_meta(self, key: str, value: str) -> None:
         if self.meta(key) is None:
-            self.conn.execute(insert(META).values(key=key, value=value))
+            self.conn.execute("INSERT INTO meta (key, value) VALUES (:key, :value)", {"key": key, "value": value})
         else:
-            self.conn.execute(update(META).where(META.c.key == key).values(value=value))
+            self.conn.execute("UPDATE meta SET value = :value WHERE key = :key", {"key": key, "value": value})
         self._meta[key] = value
 
     def settings(self, version: str) -> Settings:
-        body = self.conn.execute(SETTINGS_BODY, {"version": version}).scalar()
+        body = self.value(SETTINGS_BODY, {"version": version})
         if body is None:
             raise IntegrityFailure(f"settings version {version} is referenced but not stored")
         return Settings.from_mapping(json.loads(body), f"settings version {version[:12]}")
 
     def put_settings(self, settings: Settings) -> None:
-        exists = self.conn.execute(select(SETTINGS.c.version).where(SETTINGS.c.version == settings.version)).scalar()
-        if exists is None:
-            body = canonical_json(settings.as_dict())
-            self.conn.execute(insert(SETTINGS).values(version=settings.version, body=body, recorded_at=_utc_now()))
+        if self.value(SETTINGS_BODY, {"version": settings.version}) is None:
+            row = {"version": settings.version, "body": canonical_json(settings.as_dict()), "recorded_at": _utc_now()}
+            self.conn.execute(_insert("settings_version", tuple(row)), row)
 
     # users ---------------------------------------------------------------------------------
     def user(self, name: str) -> dict | None:
-        row = self.conn.execute(USER_ROW, {"name": name}).first()
-        return None if row is None else {"name": row.name, "role": row.role, "limit": row.authority_limit}
+        row = self.conn.execute(USER_ROW, {"name": name}).fetchone()
+        return None if row is None else {"name": row[0], "role": row[1], "limit": row[2]}
 
     def count_users(self, role: str) -> int:
-        return self.conn.execute(select(func.count()).select_from(USER).where(USER.c.role == role)).scalar()
+        return self.value("SELECT count(*) FROM app_user WHERE role = :role", {"role": role})
 
     def put_user(self, name: str, role: str, limit: str | None) -> None:
+        row = {"name": name, "role": role, "authority_limit": limit}
         if self.user(name) is None:
-            self.conn.execute(insert(USER).values(name=name, role=role, authority_limit=limit, added_at=_utc_now()))
+            self.conn.execute(_insert("app_user", (*row, "added_at")), {**row, "added_at": _utc_now()})
         else:
-            self.conn.execute(update(USER).where(USER.c.name == name).values(role=role, authority_limit=limit))
+            self.conn.execute("UPDATE app_user SET role = :role, authority_limit = :authority_limit WHERE name = :name", row)
 
     # policies -----------------------------------------------------------------------------
     def policy(self, number: str) -> dict | None:
-        body = self.conn.execute(POLICY_BODY, {"number": number}).scalar()
+        body = self.value(POLICY_BODY, {"number": number})
         return None if body is None else json.loads(body)
 
     def policy_digests(self, numbers: list[str]) -> dict[str, str]:
         found = {}
         for start in range(0, len(numbers), 500):
             chunk = numbers[start : start + 500]
-            rows = self.conn.execute(select(POLICY.c.number, POLICY.c.digest).where(POLICY.c.number.in_(chunk)))
-            found.update({row.number: row.digest for row in rows})
+            marks = ", ".join("?" * len(chunk))
+            found.update(self.conn.execute(f"SELECT number, digest FROM policy WHERE number IN ({marks})", chunk).fetchall())
         return found
 
     def put_policies(self, new: list[dict], changed: list[dict]) -> None:
         """New and changed policies as `policy_row`s (an import serialises and hashes each policy once)."""
-        if new:
-            self.conn.execute(insert(POLICY), new)
-        for row in changed:
-            self.conn.execute(update(POLICY).where(POLICY.c.number == row["number"]).values(**row))
+        self.conn.executemany(INSERT_POLICY, new)
+        self.conn.executemany(UPDATE_POLICY, changed)
 
     # claims -------------------------------------------------------------------------------
     def claim(self, claim_id: str) -> Claim | None:
-        snapshot = self.conn.execute(CLAIM_SNAPSHOT, {"claim_id": claim_id}).scalar()
+        snapshot = self.value(CLAIM_SNAPSHOT, {"claim_id": claim_id})
         return None if snapshot is None else Claim.from_dict(json.loads(snapshot))
 
     def existing_claim(self, claim_id: str) -> Claim:
@@ -206,55 +234,63 @@ class Tx:
         return claim
 
     def next_claim_number(self) -> int:
-        return (self.conn.execute(select(func.max(CLAIM.c.number))).scalar() or 0) + 1
+        return (self.value("SELECT max(number) FROM claim") or 0) + 1
 
     def claims_on_policy(self, policy: str, claim_type: str) -> list[Claim]:
         rows = self.conn.execute(CLAIMS_ON_POLICY, {"policy": policy, "claim_type": claim_type})
-        return [Claim.from_dict(json.loads(row.snapshot)) for row in rows]
+        return [Claim.from_dict(json.loads(snapshot)) for (snapshot,) in rows]
 
     def insert_claim(self, claim: Claim, number: int, next_due: str | None) -> None:
-        self.conn.execute(INSERT_CLAIM, {"number": number, **_claim_row(claim, next_due)})
+        self.insert_claim_rows([claim_row(claim, number, next_due)])
+
+    def insert_claim_rows(self, rows: list[dict]) -> None:
+        self.conn.executemany(INSERT_CLAIM, rows)
 
     def update_claim(self, claim: Claim, expected_version: int, next_due: str | None) -> None:
-        where = {"expected_id": claim.id, "expected_version": expected_version}
-        result = self.conn.execute(UPDATE_CLAIM, {**where, **_claim_row(claim, next_due)})
-        if result.rowcount != 1:
+        row = claim_row(claim, None, next_due)
+        row["expected_version"] = expected_version
+        if self.conn.execute(UPDATE_CLAIM, row).rowcount != 1:
             raise Conflict(f"claim {claim.id} was changed by someone else first; reload it and try again", claim=claim.id)
 
     def due_claims(self, *, state=None, claim_type=None, due_before=None, limit=None):
         """Claims in urgency order (earliest due date first, undated last); index-driven."""
-        query = select(CLAIM.c.snapshot, CLAIM.c.next_due)
+        where, params = [], {}
         if state:
-            query = query.where(CLAIM.c.state == state)
+            where.append("state = :state")
+            params["state"] = state
         else:
-            query = query.where(CLAIM.c.state.not_in(FINISHED))
+            where.append(f"state NOT IN ({', '.join(repr(s) for s in FINISHED)})")
         if claim_type:
-            query = query.where(CLAIM.c.type == claim_type)
+            where.append("type = :claim_type")
+            params["claim_type"] = claim_type
         if due_before:
-            query = query.where(CLAIM.c.next_due < due_before)
-        query = query.order_by(CLAIM.c.next_due.is_(None), CLAIM.c.next_due, CLAIM.c.number)
+            where.append("next_due < :due_before")
+            params["due_before"] = due_before
+        sql = f"SELECT snapshot FROM claim WHERE {' AND '.join(where)} ORDER BY next_due IS NULL, next_due, number"
         if limit:
-            query = query.limit(limit)
-        for row in self.conn.execute(query):
-            yield Claim.from_dict(json.loads(row.snapshot))
+            sql += " LIMIT :limit"
+            params["limit"] = limit
+        for (snapshot,) in self.conn.execute(sql, params):
+            yield Claim.from_dict(json.loads(snapshot))
 
     # audit log ----------------------------------------------------------------------------
     def chain_head(self, claim_id: str) -> tuple[int, str | None]:
-        row = self.conn.execute(CHAIN_HEAD, {"claim_id": claim_id}).first()
-        return (0, None) if row is None else (row.seq, row.hash)
+        row = self.conn.execute(CHAIN_HEAD, {"claim_id": claim_id}).fetchone()
+        return (0, None) if row is None else (row[0], row[1])
 
     def append_events(self, events: list[AuditEvent]) -> None:
         try:
-            self.conn.execute(INSERT_EVENTS, [_event_row(e) for e in events])
-        except IntegrityError as exc:
+            self.conn.executemany(INSERT_EVENT, [_event_row(e) for e in events])
+        except sqlite3.IntegrityError as exc:
+            if "append-only" in str(exc):
+                raise
             raise Conflict(
                 f"audit event {events[0].claim_id} seq {events[0].seq} was written by someone else first; try again",
                 claim=events[0].claim_id,
             ) from exc
 
     def events(self, claim_id: str) -> list[AuditEvent]:
-        rows = self.conn.execute(select(AUDIT).where(AUDIT.c.claim_id == claim_id).order_by(AUDIT.c.seq))
-        return [from_row(row) for row in rows]
+        return [from_row(StoredEvent._make(row)) for row in self.conn.execute(CHAIN_EVENTS, {"claim_id": claim_id})]
 
 
 def policy_row(policy: dict) -> dict:
@@ -263,9 +299,11 @@ def policy_row(policy: dict) -> dict:
     return {"number": policy["policy"], "body": body, "digest": sha256_hex(body)}
 
 
-def _claim_row(claim: Claim, next_due: str | None) -> dict:
+def claim_row(claim: Claim, number: int | None, next_due: str | None) -> dict:
+    """A claim as stored: the columns the queue and checks use, and the whole claim as canonical JSON."""
     return {
         "id": claim.id,
+        "number": number,
         "policy": claim.policy,
         "type": claim.type,
         "event_date": claim.event_date,
@@ -299,14 +337,11 @@ def paid_total(claims: list[Claim]) -> Decimal:
     return sum((c.paid for c in claims), Decimal("0"))
 
 
-
 def translate(exc: Exception):
     """A database failure in the words of the error family, or None if it is not one."""
-    from sqlalchemy.exc import DatabaseError
-
-    if not isinstance(exc, DatabaseError):
+    if not isinstance(exc, sqlite3.DatabaseError):
         return None
-    text = str(exc.orig) if getattr(exc, "orig", None) else str(exc)
+    text = str(exc)
     if "locked" in text or "busy" in text:
         return Conflict(f"the database is busy with another writer; try again ({text})")
     if "not a database" in text or "malformed" in text or "no such table" in text:

@@ -401,7 +401,7 @@ def as_error(exc: Exception) -> ClaimsError:
 
 
 def _unexpected(exc: Exception) -> ClaimsError:
-    if "sqlalchemy" in sys.modules:
+    if "claims.storage" in sys.modules:
         from claims.storage import translate
 
         known = translate(exc)

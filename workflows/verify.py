@@ -80,7 +80,7 @@ def _exists(tx: Tx, claim_id: str) -> bool:
 
 def _target(office: Office) -> str:
     """The database, as a worker process opens it again."""
-    return office.store.engine.url.render_as_string(hide_password=False)
+    return office.store.target
 
 
 def _merge(results, findings: Findings, heads: dict) -> tuple[int, int]:

@@ -77,7 +77,7 @@ def test_durability_settings_are_in_force(claims):
     store = Store(str(claims.db))
     try:
         with store.read() as tx:
-            pragmas = {name: tx.conn.exec_driver_sql(f"PRAGMA {name}").scalar() for name in
+            pragmas = {name: tx.value(f"PRAGMA {name}") for name in
                        ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")}
     finally:
         store.close()
