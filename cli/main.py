@@ -1,7 +1,7 @@
 """`claims`: the command line of the claims-workflow engine (contract: shared/docs/cli.md).
 
 Each command parses its input, calls one workflow function and renders the result.
-Heavy modules (SQLAlchemy, SQLModel, transitions, rich) are imported inside commands.
+Heavy modules (transitions, rich; SQLModel only for `init`) are imported inside commands.
 """
 
 # No `from __future__ import annotations` here: typer would then re-evaluate every command's string
