@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import fields
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 
 from claims.audit import AuditEvent, from_row
@@ -50,13 +51,11 @@ META_VALUE = "SELECT value FROM meta WHERE key = :key"
 SETTINGS_BODY = "SELECT body FROM settings_version WHERE version = :version"
 USER_ROW = "SELECT name, role, authority_limit FROM app_user WHERE name = :name"
 POLICY_BODY = "SELECT body FROM policy WHERE number = :number"
-CLAIM_SNAPSHOT = "SELECT snapshot FROM claim WHERE id = :claim_id"
+CLAIM_SNAPSHOT = "SELECT snapshot, state, next_due FROM claim WHERE id = :claim_id"
 CLAIMS_ON_POLICY = "SELECT snapshot FROM claim WHERE policy = :policy AND type = :claim_type"
 INSERT_CLAIM = _insert("claim", CLAIM_COLUMNS)
-UPDATE_CLAIM = (
-    "UPDATE claim SET " + ", ".join(f"{c} = :{c}" for c in CLAIM_COLUMNS if c not in ("id", "number"))
-    + " WHERE id = :id AND version = :expected_version"
-)
+IDENTITY = ("id", "number", "policy", "type", "event_date")  # set once, by the report
+INDEXED = ("state", "next_due")  # an UPDATE that names an indexed column rewrites its index entry: name them only when they change
 CHAIN_HEAD = "SELECT seq, hash FROM audit_event WHERE claim_id = :claim_id ORDER BY seq DESC LIMIT 1"
 INSERT_EVENT = _insert("audit_event", EVENT_COLUMNS)
 CHAIN_EVENTS = f"SELECT {', '.join(EVENT_COLUMNS)} FROM audit_event WHERE claim_id = :claim_id ORDER BY seq"
@@ -155,6 +154,7 @@ class Tx:
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
         self._meta: dict[str, str | None] = {}  # read once per transaction (its snapshot cannot change under it)
+        self._indexed: dict[str, tuple] = {}  # claim id -> its indexed columns as read in this transaction
 
     def rows(self, sql: str, params: dict | tuple = ()):
         """Rows of any read statement (audit reads, checks); streamed as the driver fetches them."""
@@ -223,8 +223,11 @@ class Tx:
 
     # claims -------------------------------------------------------------------------------
     def claim(self, claim_id: str) -> Claim | None:
-        snapshot = self.value(CLAIM_SNAPSHOT, {"claim_id": claim_id})
-        return None if snapshot is None else Claim.from_dict(json.loads(snapshot))
+        row = self.conn.execute(CLAIM_SNAPSHOT, {"claim_id": claim_id}).fetchone()
+        if row is None:
+            return None
+        self._indexed[claim_id] = row[1:]
+        return Claim.from_dict(json.loads(row[0]))
 
     def existing_claim(self, claim_id: str) -> Claim:
         """The claim, or NotFound (exit 3)."""
@@ -249,7 +252,9 @@ class Tx:
     def update_claim(self, claim: Claim, expected_version: int, next_due: str | None) -> None:
         row = claim_row(claim, None, next_due)
         row["expected_version"] = expected_version
-        if self.conn.execute(UPDATE_CLAIM, row).rowcount != 1:
+        read = dict(zip(INDEXED, self._indexed.get(claim.id, ()), strict=False))
+        unchanged = frozenset(column for column in INDEXED if column in read and read[column] == row[column])
+        if self.conn.execute(_update_claim(unchanged), row).rowcount != 1:
             raise Conflict(f"claim {claim.id} was changed by someone else first; reload it and try again", claim=claim.id)
 
     def due_claims(self, *, state=None, claim_type=None, due_before=None, limit=None):
@@ -291,6 +296,13 @@ class Tx:
 
     def events(self, claim_id: str) -> list[AuditEvent]:
         return [from_row(StoredEvent._make(row)) for row in self.conn.execute(CHAIN_EVENTS, {"claim_id": claim_id})]
+
+
+@cache
+def _update_claim(unchanged: frozenset[str]) -> str:
+    """The UPDATE of a claim row that leaves its identity, and the indexed columns that did not change, alone."""
+    columns = [c for c in CLAIM_COLUMNS if c not in IDENTITY and c not in unchanged]
+    return f"UPDATE claim SET {', '.join(f'{c} = :{c}' for c in columns)} WHERE id = :id AND version = :expected_version"
 
 
 def policy_row(policy: dict) -> dict:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import tempfile
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from hypothesis import HealthCheck, settings
@@ -25,6 +25,7 @@ from claims.errors import ClaimsError
 from claims.records import Claim, evolve
 from claims.storage import Store
 from workflows import admin, cases
+from workflows.deadlines import next_due
 from workflows.office import Office
 
 POLICIES = Path(__file__).resolve().parents[2] / "examples" / "policies.json"
@@ -188,6 +189,23 @@ class ClaimLifecycle(RuleBasedStateMachine):
             payload = json.loads(_rest[2])
             claim = evolve(claim, event, to_state, payload, at, at[:10])
         assert claim == self.stored()
+
+    @invariant()
+    def queue_columns_agree_with_the_stored_claim(self):
+        """An update names an indexed column only when it changes: the columns must still be the claim's."""
+        store = Store(self.db)
+        try:
+            with store.read() as tx:
+                sql = "SELECT state, version, paid_amount, next_due, snapshot FROM claim WHERE id = :id"
+                row = tx.rows(sql, {"id": self.claim_id}).fetchone()
+                settings_in_force = tx.settings(tx.meta("settings_version"))
+        finally:
+            store.close()
+        if row is None:
+            return
+        claim = Claim.from_dict(json.loads(row[4]))
+        due = next_due(claim, settings_in_force, date.fromisoformat(claim.last_event_at[:10]))
+        assert tuple(row[:4]) == (claim.state, claim.version, claim.paid_amount, due.isoformat() if due else None)
 
     @invariant()
     def hash_chain_links(self):
