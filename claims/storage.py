@@ -47,7 +47,7 @@ def _insert(table: str, columns: tuple[str, ...]) -> str:
 
 
 # The statements every command runs.
-META_VALUE = "SELECT value FROM meta WHERE key = :key"
+ALL_META = "SELECT key, value FROM meta"
 SETTINGS_BODY = "SELECT body FROM settings_version WHERE version = :version"
 USER_ROW = "SELECT name, role, authority_limit FROM app_user WHERE name = :name"
 POLICY_BODY = "SELECT body FROM policy WHERE number = :number"
@@ -153,7 +153,7 @@ class Tx:
 
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
-        self._meta: dict[str, str | None] = {}  # read once per transaction (its snapshot cannot change under it)
+        self._meta: dict[str, str] | None = None  # read once per transaction (its snapshot cannot change under it)
         self._indexed: dict[str, tuple] = {}  # claim id -> its indexed columns as read in this transaction
 
     def rows(self, sql: str, params: dict | tuple = ()):
@@ -166,9 +166,9 @@ class Tx:
 
     # meta and settings -------------------------------------------------------------------
     def meta(self, key: str) -> str | None:
-        if key not in self._meta:
-            self._meta[key] = self.value(META_VALUE, {"key": key})
-        return self._meta[key]
+        if self._meta is None:  # a handful of rows, every command reads two of them: one statement
+            self._meta = dict(self.conn.execute(ALL_META).fetchall())
+        return self._meta.get(key)
 
     def set_meta(self, key: str, value: str) -> None:
         if self.meta(key) is None:
