@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+from claims.errors import BadInput
+from cli import batch as batch_module
 
 CLAIM = "CLM-000001"
 POLICIES = Path(__file__).resolve().parents[2] / "examples" / "policies.json"
@@ -175,3 +181,48 @@ def test_the_benchmark_quick_run_prints_json_figures():
     assert done.returncode == 0, done.stderr[-2000:]
     figures = [json.loads(line) for line in done.stdout.splitlines()]
     assert figures and all({"name", "value", "unit", "reference", "ratio", "target"} <= set(f) for f in figures)
+
+
+def test_usage_errors_in_a_batch_read_exactly_as_when_typed(claims, tmp_path):
+    bad = [["attch", CLAIM, "claim_form"], ["attach", CLAIM], ["attach", CLAIM, "claim_form", "extra"],
+           ["attach", CLAIM, "claim_form", "--fil", "scan.pdf"], ["decide", CLAIM, "maybe", "--reason", "x"],
+           ["decide", CLAIM, "approve"], ["report", "P-2022-0002", "--type"], ["list", "--limit", "0"], ["user"], ["--nope"]]
+    result = claims("batch", batch_file(tmp_path, [{"args": words} for words in bad]), "--keep-going")
+    typed = [claims(*words) for words in bad]
+    assert result.json["done"] == 0
+    assert [(f["exit"], f["error"]) for f in result.json["failed"]] == [(t.code, t.error) for t in typed]
+    assert {t.code for t in typed} == {2}
+
+
+def test_a_help_line_is_done_and_prints_nothing(claims, tmp_path):
+    lines = [{"args": ["status", "--help"]}, {"args": ["--help"]}, {"args": ["user", "add", "--help"]}]
+    result = claims("batch", batch_file(tmp_path, lines), json_out=False)
+    assert (result.code, result.out, result.err) == (0, "3 commands done.\n", "")
+
+
+@pytest.mark.parametrize("line, words, user", [
+    ({"args": ["status", CLAIM]}, ["status", CLAIM], None),
+    ({"args": ["status", CLAIM, "--json"]}, ["status", CLAIM], None),
+    ({"args": ["--json", "status", CLAIM], "as": "li"}, ["status", CLAIM], "li"),
+    ({"args": ["--as", "li", "status", CLAIM]}, ["status", CLAIM], "li"),
+    ({"args": ["status", "--as=li", CLAIM], "as": "li"}, ["status", CLAIM], "li"),
+    ({"args": ["status", "--dbx", "--asx", "--jsonx"]}, ["status", "--dbx", "--asx", "--jsonx"], None),  # the command's to refuse
+    ({"args": ["attach", CLAIM, "--", "--as", "--json"]}, ["attach", CLAIM, "--", "--as", "--json"], None),
+])
+def test_global_options_in_a_line_are_taken_out_of_its_words(line, words, user):
+    assert batch_module.parse_line(json.dumps(line)) == (words, user, None)
+
+
+@pytest.mark.parametrize("line, message", [
+    ({"args": ["--db", "x.db", "status", CLAIM]}, "leave --db out of its args"),
+    ({"args": ["status", CLAIM, "--db=x.db"]}, "leave --db out of its args"),
+    ({"args": ["--json"]}, '"args" names no command'),
+    ({"args": ["batch", "other.jsonl"]}, "`batch` cannot run inside a batch"),
+    ({"args": ["--json", "batch", "other.jsonl"]}, "`batch` cannot run inside a batch"),
+    ({"args": ["status", CLAIM, "--as", "wang"], "as": "li"}, "the line says \"as\": 'li' and --as 'wang'; give one"),
+    ({"args": ["status", "--as"]}, "--as needs a value"),
+    ({"args": ["status", CLAIM], "who": "li"}, "unknown key 'who' in the line"),
+])
+def test_a_line_with_misplaced_global_options_is_bad_input(line, message):
+    with pytest.raises(BadInput, match=re.escape(message)):
+        batch_module.parse_line(json.dumps(line))
