@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 
-from claims.canonical import canonical_json
+from claims.canonical import canonical_json, matches_canonical
 from claims.chain import ChainCheck, Problem
 from claims.errors import RuleRefused
 from claims.records import NEW, Claim, evolve
@@ -215,7 +215,7 @@ def stored_problems(row, claim: Claim) -> list[Problem]:
         stored, replayed = getattr(row, column), getattr(claim, column)
         if stored != replayed:
             problems.append(Problem(claim.id, None, "stored", f"the stored {column} is {stored!r}, the events give {replayed!r}"))
-    if canonical_json({name: getattr(claim, name) for name in CLAIM_FIELDS}) != row.snapshot:
+    if not matches_canonical({name: getattr(claim, name) for name in CLAIM_FIELDS}, row.snapshot):
         differing = _snapshot_fields(row.snapshot, claim)
         problems.append(Problem(claim.id, None, "stored", f"the stored snapshot differs from the replayed claim in {differing}"))
     return problems
