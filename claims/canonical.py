@@ -3,6 +3,14 @@
 Sorted keys, no insignificant whitespace, UTF-8, and no floats (money is a decimal
 string): for that value domain this is byte-identical to RFC 8785 (JCS), so an
 auditor can re-hash an export with any JCS implementation.
+
+``canonical_json`` (the standard library's encoder) is the definition, and every writer
+uses it. Verification re-encodes every stored payload, so it has a quicker route for
+*plain* values — dicts with text keys, lists, text, whole numbers, booleans and null:
+for those, ``orjson.dumps(value, option=OPT_SORT_KEYS)`` is byte for byte the UTF-8 of
+``canonical_json(value)`` (tests/unit/test_canonical.py proves it over that domain). Anything
+else — a float, a tuple, a subclass, a lone surrogate, a whole number beyond 64 bits, nesting
+deeper than orjson goes — takes the standard library, so the answer never differs.
 """
 
 from __future__ import annotations
@@ -10,7 +18,14 @@ from __future__ import annotations
 import hashlib
 import json
 
+import orjson
+
 _encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+
+SORTED = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_SUBCLASS  # a subclass of str, int, dict… is refused, not guessed at
+_NONE = type(None)
+PLAIN_LEAVES = frozenset({str, int, bool, _NONE})
+REFUSED = (TypeError, ValueError)  # orjson.JSONEncodeError is a TypeError; a str that is not UTF-8 raises UnicodeEncodeError
 
 
 def canonical_json(value) -> str:
@@ -19,3 +34,51 @@ def canonical_json(value) -> str:
 
 def sha256_hex(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def plain(value) -> bool:
+    """Whether `value` is made only of dicts, lists, str, int, bool and None (exact types: no float, no subclass)."""
+    try:
+        return _plain(value)
+    except RecursionError:  # nested deeper than orjson would go anyway
+        return False
+
+
+def _plain(value) -> bool:
+    kind = type(value)
+    if kind is dict:
+        items = value.values()  # its keys: orjson refuses any that is not exactly str
+    elif kind is list:
+        items = value
+    else:
+        return kind in PLAIN_LEAVES
+    for item in items:
+        kind = type(item)
+        if kind is str or kind is _NONE:
+            continue
+        if kind is dict or kind is list:
+            if not _plain(item):
+                return False
+        elif kind is not int and kind is not bool:
+            return False
+    return True
+
+
+def plain_canonical_bytes(value) -> bytes | None:
+    """``canonical_json(value).encode()`` for a value already known to be plain; None where orjson declines."""
+    try:
+        return orjson.dumps(value, option=SORTED)
+    except REFUSED:
+        return None
+
+
+def matches_canonical(value, text) -> bool:
+    """Exactly ``canonical_json(value) == text``; quick when `value` is plain and `text` is str."""
+    if type(text) is str and plain(value):
+        encoded = plain_canonical_bytes(value)
+        if encoded is not None:
+            try:
+                return encoded == text.encode("utf-8")
+            except UnicodeEncodeError:  # a lone surrogate in `text`: orjson never writes one, and canonical_json did not either
+                return False
+    return canonical_json(value) == text

@@ -6,6 +6,14 @@ each hash is the SHA-256 of the event's canonical form (``claims.audit.event_has
 
 The canonical form is assembled here by splicing the payload's canonical text between the
 other fields, which is byte-identical to ``event_hash`` and saves encoding each event twice.
+
+An ordinary event takes a quick route: its payload is parsed by the standard library exactly as
+``json.loads`` parses it (any float or NaN is marked as it is read), re-encoded by orjson —
+byte-identical to ``canonical_json`` for such plain values, see ``claims.canonical`` — and the
+event is hashed with that text spliced in as an ``orjson.Fragment``. A payload holding a float,
+a column holding another type than text, a whole number or null, or anything orjson declines
+takes the original route through the standard library alone (``_link_slowly``), so what is
+reported never depends on the route (tests/unit/test_chain_routes.py compares them).
 """
 
 from __future__ import annotations
@@ -16,8 +24,10 @@ from dataclasses import dataclass
 from hashlib import sha256
 from json.encoder import encode_basestring
 
+import orjson
+
 from claims.audit import event_hash
-from claims.canonical import canonical_json
+from claims.canonical import REFUSED, canonical_json, plain_canonical_bytes
 
 # The stored columns of an audit event, in the order the streaming reads return them.
 EVENT_COLUMNS = ("claim_id", "seq", "event", "from_state", "to_state", "at", "actor", "role",
@@ -81,18 +91,45 @@ class ChainCheck:
         if row.prev_hash != self.head:
             expected = "null (it is the first event)" if self.head is None else f"{self.head[:12]}…, the hash of the event before"
             problems.append(Problem(self.chain, seq, "chain", f"prev_hash is {_short(row.prev_hash)}, expected {expected}"))
-        payload = self._payload(row, problems)
-        if payload is not None:
-            canonical = canonical_json(payload)
-            if canonical != row.payload:
-                problems.append(Problem(self.chain, seq, "payload", "the stored payload is not canonical JSON text"))
-            if spliced_hash(row, canonical) != row.hash:
-                problems.append(Problem(self.chain, seq, "hash", f"the stored hash {_short(row.hash)} does not match the event's content"))
+        payload = self._link_quickly(row, problems)
         if seq == self.watch:
             self.watched = row.hash
         self.head = row.hash
         self.next_seq = (seq if type(seq) is int else self.next_seq) + 1
         return payload
+
+    def _link_quickly(self, row: StoredEvent, problems: list[Problem]):
+        """The payload checked for canonical text and the event for its hash, through orjson; else `_link_slowly`."""
+        text = row.payload
+        try:
+            payload, end = _scan_marking_floats(text, 0)
+        except (StopIteration, ValueError, TypeError):
+            return self._link_slowly(row, problems)
+        if end != len(text) or type(payload) is not dict or not _PLAIN_COLUMNS.issuperset(map(type, row)):
+            return self._link_slowly(row, problems)
+        canonical = plain_canonical_bytes(payload)  # None if a float was read (orjson refuses the marked ones)
+        digest = None if canonical is None else _event_digest(row, canonical)
+        if digest is None:
+            return self._link_slowly(row, problems)
+        if canonical != text.encode("utf-8", "surrogatepass"):  # (a lone surrogate cannot get here; if it did, it is not canonical)
+            problems.append(Problem(self.chain, row.seq, "payload", "the stored payload is not canonical JSON text"))
+        if digest != row.hash:
+            problems.append(self._hash_problem(row))
+        return payload
+
+    def _link_slowly(self, row: StoredEvent, problems: list[Problem]):
+        """The same checks through the standard library alone: for any event, however unusual."""
+        payload = self._payload(row, problems)
+        if payload is not None:
+            canonical = canonical_json(payload)
+            if canonical != row.payload:
+                problems.append(Problem(self.chain, row.seq, "payload", "the stored payload is not canonical JSON text"))
+            if spliced_hash(row, canonical) != row.hash:
+                problems.append(self._hash_problem(row))
+        return payload
+
+    def _hash_problem(self, row: StoredEvent) -> Problem:
+        return Problem(self.chain, row.seq, "hash", f"the stored hash {_short(row.hash)} does not match the event's content")
 
     def _payload(self, row, problems: list[Problem]) -> dict | None:
         try:
@@ -107,6 +144,26 @@ class ChainCheck:
 
 
 _scan = json.JSONDecoder().scan_once
+
+
+class _Float(float):
+    """A float read from a payload: orjson refuses it (OPT_PASSTHROUGH_SUBCLASS), so the event takes the slow route."""
+
+
+_scan_marking_floats = json.JSONDecoder(parse_float=_Float, parse_constant=_Float).scan_once  # otherwise exactly _scan
+_PLAIN_COLUMNS = frozenset({str, int, type(None)})  # column types that orjson writes exactly as canonical_json does
+_Fragment = orjson.Fragment
+
+
+def _event_digest(row: StoredEvent, canonical_payload: bytes) -> str | None:
+    """``event_hash`` of a row whose columns are all str, int or None; None if orjson declines one (e.g. a lone surrogate)."""
+    try:
+        text = orjson.dumps({"actor": row.actor, "at": row.at, "claim_id": row.claim_id, "event": row.event, "from": row.from_state,
+                             "payload": _Fragment(canonical_payload), "prev_hash": row.prev_hash, "role": row.role, "seq": row.seq,
+                             "settings_version": row.settings_version, "to": row.to_state})  # keys written in sorted order
+    except REFUSED:
+        return None
+    return sha256(text).hexdigest()
 
 
 def parse_json(text: str):

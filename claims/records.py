@@ -2,6 +2,9 @@
 
 ``evolve`` is the one place a claim changes: live commands and replay both fold
 audit events through it, so the stored claim is always the fold of its events.
+A folded claim is never changed afterwards: ``evolve`` returns a new one, and a change
+replaces a list or dict of the claim rather than editing it, so the claim before the
+event (which may share its lists with the new one) stays exactly as it was.
 """
 
 from __future__ import annotations
@@ -65,7 +68,6 @@ class Claim:
 def evolve(claim: Claim, event: str, to_state: str, payload: dict, at: str, day: str) -> Claim:
     """The claim after `event` (recorded at timestamp `at`, local calendar `day`)."""
     new = _copy(claim)
-    new.flags, new.received, new.requested = list(claim.flags), dict(claim.received), list(claim.requested)
     _CHANGES.get(event, _no_change)(new, payload, day)
     new.state = to_state
     new.version = claim.version + 1
@@ -74,9 +76,12 @@ def evolve(claim: Claim, event: str, to_state: str, payload: dict, at: str, day:
 
 
 def _copy(claim: Claim) -> Claim:
-    """A shallow copy. dataclasses.replace re-runs __init__ over every field, ≈5× slower: replay folds millions of events."""
+    """A shallow copy. dataclasses.replace re-runs __init__ over every field, ≈10× slower: replay folds millions of events.
+
+    (Copying the attribute dict whole is about twice as quick as updating a fresh instance's from it.)
+    """
     new = object.__new__(Claim)
-    new.__dict__.update(claim.__dict__)
+    new.__dict__ = claim.__dict__.copy()
     return new
 
 
@@ -86,7 +91,7 @@ def _no_change(claim: Claim, payload: dict, day: str) -> None:
 
 def _flag(claim: Claim, name: str) -> None:
     if name not in claim.flags:
-        claim.flags.append(name)
+        claim.flags = [*claim.flags, name]
 
 
 def _report(claim: Claim, p: dict, day: str) -> None:
@@ -112,7 +117,7 @@ def _notice(claim: Claim, p: dict, day: str) -> None:
 
 def _attach(claim: Claim, p: dict, day: str) -> None:
     doc = p["args"]["document"]
-    claim.received[doc] = claim.received.get(doc, []) + [p["args"].get("sha256")]
+    claim.received = {**claim.received, doc: claim.received.get(doc, []) + [p["args"].get("sha256")]}
     notice = claim.notice
     if notice and not claim.supplements_done_on and not missing_materials(notice["missing"], claim.received):
         claim.supplements_done_on = day
@@ -120,7 +125,7 @@ def _attach(claim: Claim, p: dict, day: str) -> None:
 
 def _request(claim: Claim, p: dict, day: str) -> None:
     if p["args"]["document"] not in claim.requested:
-        claim.requested.append(p["args"]["document"])
+        claim.requested = [*claim.requested, p["args"]["document"]]
     if p.get("violation"):
         _flag(claim, "repeat_request")
 

@@ -2,16 +2,20 @@
 
 ``Referee.judge`` fires the Machine's trigger (≈25 µs of event dispatch and state callbacks per
 step). Replay only needs to know which transition the rules allow, so ``Judge`` walks the same
-transition table (``MACHINE.events[trigger].transitions[state]``, in order) and calls the same
-conditions on a ``Case`` of its own, never attached to the Machine — exactly what the Machine's
-trigger evaluates. Any refusal is handed to the Referee itself, so it is worded exactly as the
-live command's was.
+transition table (``MACHINE.events[trigger].transitions[state]``, in order) and evaluates the
+same conditions — exactly what the Machine's trigger evaluates. The ``rules_allow`` condition is
+unrolled into the guards it would ask (``machine.GUARDS`` of that transition, in order; those
+needing the command's inputs left out for a probe, as ``Guard.refusal`` leaves them out), each
+called directly: a guard's ``check`` returning a reason is what makes ``refusal`` refuse. Any
+refusal is handed to the Referee itself, so it is worded exactly as the live command's was.
 """
 
 from __future__ import annotations
 
-from workflows.machine import MACHINE, Case, referee
+from workflows.machine import GUARDS, MACHINE, Case, referee
 from workflows.step import Step
+
+RULES = "rules_allow"  # the Case condition that asks a transition's guards
 
 
 class Judge:
@@ -19,13 +23,23 @@ class Judge:
 
     def __init__(self):
         self.case = Case()
-        self.table = {}
+        self.table = {}  # (trigger, state) -> [(destination, guard checks, guard checks for a probe, other conditions, probe)]
         for name, event in MACHINE.events.items():
             for source, transitions in event.transitions.items():
                 if MACHINE.prepare_event or any(t.prepare for t in transitions):
                     continue  # callbacks could change the outcome: leave these to the Referee
-                self.table[(name, source)] = [(t.dest or source, [(self._condition(c), c.target) for c in t.conditions], _Probe(event, t))
-                                              for t in transitions]
+                self.table[(name, source)] = [self._option(name, event, t) for t in transitions]
+
+    def _option(self, name: str, event, transition):
+        conditions = list(transition.conditions)
+        checks = probe_checks = ()
+        if conditions and conditions[0].func == RULES and conditions[0].target is True:  # asked first: unrolled
+            guards = GUARDS[(name, transition.source, transition.dest)]
+            checks = tuple(g.check for g in guards)
+            probe_checks = tuple(g.check for g in guards if not g.needs_input)
+            conditions = conditions[1:]
+        others = tuple((self._condition(c), c.target) for c in conditions)
+        return transition.dest or transition.source, checks, probe_checks, others, _Probe(event, transition)
 
     def _condition(self, condition):
         return getattr(self.case, condition.func) if isinstance(condition.func, str) else condition.func
@@ -34,12 +48,16 @@ class Judge:
         options = self.table.get((step.command, step.claim.state))
         if options is not None:
             self.case.step, self.case.refusal = step, None
-            for dest, conditions, probe in options:
-                for check, target in conditions:
-                    if check(probe) != target:
+            for dest, checks, probe_checks, others, probe in options:
+                for check in probe_checks if step.probe else checks:
+                    if check(step) is not None:
                         break
                 else:
-                    return dest
+                    for condition, target in others:
+                        if condition(probe) != target:
+                            break
+                    else:
+                        return dest
         return referee().judge(step)
 
 

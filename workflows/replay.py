@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import date, datetime
 
-from claims.canonical import canonical_json
+from claims.canonical import canonical_json, matches_canonical
 from claims.chain import ChainCheck, Problem
 from claims.errors import RuleRefused
 from claims.records import NEW, Claim, evolve
@@ -91,22 +91,22 @@ class _Run:
             return self._cannot_judge(row, now, settings)
         if self.claim is None and not self._open(row, payload):
             return self._stop(row, None)
-        day = now.astimezone(settings.zone).date().isoformat()
+        today = now.astimezone(settings.zone).date()
         expected_from = None if self.claim.state == NEW else self.claim.state
         if row.from_state != expected_from:
             self._problem(row, "from_state", f"the event says it left {row.from_state}, but the claim was {expected_from or 'new'}")
         if self.judging:
-            self._judge(row, payload, now, settings)
+            self._judge(row, payload, now, settings, today)
         try:
-            self.claim = evolve(self.claim, row.event, row.to_state, payload, row.at, day)
+            self.claim = evolve(self.claim, row.event, row.to_state, payload, row.at, today.isoformat())
         except UNREADABLE as exc:
             return self._stop(row, f"the event cannot be folded into the claim ({exc!r})")
         self.result.folded += 1
 
-    def _judge(self, row, payload: dict, now: datetime, settings: Settings) -> None:
+    def _judge(self, row, payload: dict, now: datetime, settings: Settings, today: date) -> None:
         try:
-            problem = self._follow_up(row, payload, now, settings) if row.event in FOLLOW_UPS or self.expected else \
-                self._command(row, payload, now, settings)
+            problem = self._follow_up(row, payload, now, settings, today) if row.event in FOLLOW_UPS or self.expected else \
+                self._command(row, payload, now, settings, today)
         except RuleRefused as refusal:
             problem = ("rule", f"the rules in force then do not allow this step: {refusal.message.removeprefix('refused: ')}")
         except UNREADABLE as exc:
@@ -115,13 +115,14 @@ class _Run:
             self._problem(row, *problem)
             self.judging = False
 
-    def _command(self, row, payload: dict, now: datetime, settings: Settings):
+    def _command(self, row, payload: dict, now: datetime, settings: Settings, today: date):
         self._check_role(row, row.event, now)
         derive = EVENTS.get(row.event)
         if derive is None:
             return ("rule", f"`{row.event}` is not a command of the claim flow")
         step = Step(row.event, self.claim, payload["args"], payload.get("facts", {}), now, settings,
                     actor={"name": row.actor, "role": row.role})
+        step.today = today  # what Step.today would work out again from `now` and the settings' time zone
         to_state = self.replayer.judge(step)
         if to_state != row.to_state:
             return ("to_state", f"the rules lead to {to_state}, the event says {row.to_state}")
@@ -131,7 +132,7 @@ class _Run:
         self.expected, self.command_row = follow_ups, row
         return None
 
-    def _follow_up(self, row, payload: dict, now: datetime, settings: Settings):
+    def _follow_up(self, row, payload: dict, now: datetime, settings: Settings, today: date):
         if not self.expected:
             return ("follow_up", f"a {row.event} event is recorded only right after `{FOLLOW_UPS[row.event]}` derives it")
         name, derived = self.expected.pop(0)
@@ -143,6 +144,7 @@ class _Run:
         if derived != payload:
             return ("derived", f"the recorded {name} differs from what `{command.event}` derives: {_difference(payload, derived)}")
         step = Step(name, self.claim, {}, {}, now, settings, actor={"name": row.actor, "role": row.role})
+        step.today = today
         to_state = self.replayer.judge(step)
         if to_state != row.to_state:
             return ("to_state", f"the rules lead to {to_state}, the event says {row.to_state}")
@@ -215,7 +217,7 @@ def stored_problems(row, claim: Claim) -> list[Problem]:
         stored, replayed = getattr(row, column), getattr(claim, column)
         if stored != replayed:
             problems.append(Problem(claim.id, None, "stored", f"the stored {column} is {stored!r}, the events give {replayed!r}"))
-    if canonical_json({name: getattr(claim, name) for name in CLAIM_FIELDS}) != row.snapshot:
+    if not matches_canonical({name: getattr(claim, name) for name in CLAIM_FIELDS}, row.snapshot):
         differing = _snapshot_fields(row.snapshot, claim)
         problems.append(Problem(claim.id, None, "stored", f"the stored snapshot differs from the replayed claim in {differing}"))
     return problems

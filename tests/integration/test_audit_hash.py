@@ -4,12 +4,19 @@ whatever the fields hold — including values of the wrong type, which SQLite wi
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claims.audit import event_hash
+from claims.audit import event_hash, seal
 from claims.canonical import canonical_json
-from claims.chain import StoredEvent, parse_json, spliced_hash
+from claims.chain import ChainCheck, StoredEvent, parse_json, spliced_hash
+
+from . import test_audit_book
+
+book, book_template = test_audit_book.book, test_audit_book.book_template  # the fixtures, for pytest to find
 
 TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=20)
 JSON = st.recursive(st.none() | st.booleans() | st.integers() | TEXT,
@@ -32,3 +39,39 @@ def test_columns_of_another_type_are_hashed_as_they_are(seq, actor, from_state):
     row = StoredEvent("CLM-1", seq, "consult", from_state, "applied", "2026-05-01", actor, "agent", canonical_json(payload), "v", None, "")
     expected = event_hash("CLM-1", seq, "consult", from_state, "applied", "2026-05-01", actor, "agent", payload, "v", None)
     assert spliced_hash(row, canonical_json(payload)) == expected
+
+
+# Hashes pinned as the code before orjson (commit 905d08c) computed them: the writer path must keep producing
+# exactly these, or databases written before could no longer be verified.
+PINNED_PAYLOAD = {"args": {"applicant": "陈某", "id_type": "resident_id", "id_number": "630102197502110013", "relation": None,
+                           "signed_by": None},
+                  "facts": {"persons": {"insured": {"name": "陈某", "birth_date": "1975-02-11"}, "beneficiaries": []}},
+                  "note": "tab\there, line\u2028separator, control\x01, quote \" backslash \\ slash / emoji 😀 DEL \x7f", "count": 3,
+                  "late": False, "required": ["claim_form", "applicant_id"]}
+PINNED_EVENT = ("CLM-000001", 2, "apply", "reported", "applied", "2026-05-01T09:00:00+08:00", "li", "agent", PINNED_PAYLOAD,
+                "e84aea038c79f5b2bb0e1a9fd6d02e4b1c7a1e0a8f2b7b8d5e4b1d3e9c3a2f10", "f8b97e80" + "0" * 56)
+PINNED_HASH = "bc343f72fe1aab326bba113505bc73846afdb7e5d681a08a0b5f8f510e79605c"
+PINNED_HEADS = [("@admin", 7, "8c0650c0a5501ff62d75950571289eacce5a1a2810d5cef4fb807c9246643fe7"),
+                ("CLM-000001", 15, "eb9064dd6df297d33b93dd0315288b14aa453290606d4526d9d9779b283c1e5c"),
+                ("CLM-000002", 2, "607ecea298f46b09b3db96f9cc837474c3b9e8b64fde7b8b765b11aff76d7582")]
+PINNED_SETTINGS = "e84aea038c79e46fcc53f780e6735f8d3efd35cbf4be03895538e45e1a647d76"
+
+
+def test_a_known_event_hashes_as_it_always_has():
+    assert event_hash(*PINNED_EVENT) == PINNED_HASH
+    assert seal(*PINNED_EVENT).hash == PINNED_HASH
+    claim, seq, event, from_state, to_state, at, actor, role, payload, version, prev = PINNED_EVENT
+    row = StoredEvent(claim, seq, event, from_state, to_state, at, actor, role, canonical_json(payload), version, prev, PINNED_HASH)
+    check, problems = ChainCheck(claim), []
+    check.next_seq, check.head = seq, prev
+    assert check.link(row, problems) == payload and problems == []
+
+
+def test_the_audited_book_written_through_the_cli_hashes_as_it_always_has(book):
+    """Every event of the tamper tests' book, written by the real commands at fixed times, ends in the same heads."""
+    with contextlib.closing(sqlite3.connect(book.db)) as con:
+        heads = con.execute("SELECT claim_id, max(seq), hash FROM audit_event GROUP BY claim_id ORDER BY claim_id").fetchall()
+        versions = [row[0] for row in con.execute("SELECT version FROM settings_version")]
+    assert heads == PINNED_HEADS
+    assert versions == [PINNED_SETTINGS]
+    assert book.found() == set()

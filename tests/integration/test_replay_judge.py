@@ -16,7 +16,7 @@ from workflows.office import read_settings
 from workflows.step import Step
 
 from . import test_audit_book
-from .test_audit_book import OPEN, PAID
+from .test_audit_book import OPEN, PAID, SEQ
 
 book, book_template = test_audit_book.book, test_audit_book.book_template  # the fixtures, for pytest to find
 
@@ -56,3 +56,33 @@ def test_the_judge_agrees_with_the_referee_for_every_command_at_every_stage(book
                     assert _answer(judge.judge, step) == _answer(referee().judge, step), (command, claim.state, actor, later)
                     compared += 1
     assert compared > 1000
+
+
+def _answer_or_error(judge, step):
+    try:
+        return _answer(judge, step)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:  # a guard that cannot read the inputs
+        return ("raised", type(exc).__name__, str(exc))
+
+
+def test_the_judge_agrees_with_the_referee_on_steps_with_their_inputs(book):
+    """As replay judges: not a probe, every guard asked, with the arguments and facts each command recorded."""
+    settings, judge = read_settings(), Judge()
+    recorded = [json.loads(e.payload) for e in book.events(PAID)]
+    inputs = [(p.get("args", {}), p.get("facts", {})) for p in recorded]
+    inputs.append(({"amount": "60000.00", "advance": True}, inputs[SEQ["pay"] - 1][1]))  # an advance payment, refused or not
+    compared, allowed = 0, set()
+    for claim in _stages(book, PAID) + _stages(book, OPEN):
+        start = datetime.fromisoformat(claim.last_event_at) if claim.last_event_at else datetime.fromisoformat("2026-05-01T09:00:00+08:00")
+        for command in COMMANDS:
+            for args, facts in inputs:
+                for actor in ACTORS:
+                    for later in (timedelta(0), timedelta(days=70), -timedelta(hours=1)):
+                        step = Step(command, claim, args, facts, start + later, settings, actor=actor)
+                        answer = _answer_or_error(judge.judge, step)
+                        assert answer == _answer_or_error(referee().judge, step), (command, claim.state, args, actor, later)
+                        if isinstance(answer, str):
+                            allowed.add((command, claim.state, answer))
+                        compared += 1
+    assert compared > 10000
+    assert len(allowed) >= 10  # steps the rules allow are among them, not only refusals

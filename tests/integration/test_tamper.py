@@ -162,6 +162,37 @@ def test_an_edited_anchor_file_is_reported(book, tmp_path):
     assert (None, None, "anchor") in book.found("--anchor", str(path))
 
 
+# the stored payload must be canonical text, a JSON object ---------------------------------------------------------
+def _set_payload(book, claim: str, seq: int, change) -> None:
+    with book.tampering() as con:
+        (text,) = con.execute("SELECT payload FROM audit_event WHERE claim_id = ? AND seq = ?", (claim, seq)).fetchone()
+        con.execute("UPDATE audit_event SET payload = ? WHERE claim_id = ? AND seq = ?", (change(text), claim, seq))
+
+
+@pytest.mark.parametrize("reformat", [
+    lambda text: json.dumps(json.loads(text), sort_keys=True, ensure_ascii=False),  # spaces after , and :
+    lambda text: json.dumps(json.loads(text), sort_keys=True, separators=(",", ":")),  # 陈某 escaped as \u9648\u67d0
+    lambda text: json.dumps(dict(reversed(json.loads(text).items())), separators=(",", ":"), ensure_ascii=False),  # keys unsorted
+], ids=["spaced", "escaped", "unsorted"])
+def test_a_payload_rewritten_in_another_form_of_the_same_content_is_caught_as_not_canonical(book, reformat):
+    """The same content keeps the same hash, so only the canonical-text check can see the stored text changed."""
+    _set_payload(book, PAID, SEQ["apply"], reformat)
+    assert book.found() == {(PAID, SEQ["apply"], "payload")}
+
+
+def test_a_payload_with_a_float_is_caught_as_not_canonical_and_by_its_hash(book):
+    _set_payload(book, PAID, SEQ["consult"], lambda text: text.replace('{"args":{', '{"args":{"amount":1e16,', 1))
+    assert book.found() == {(PAID, SEQ["consult"], "payload"), (PAID, SEQ["consult"], "hash")}
+
+
+@pytest.mark.parametrize("text, problem", [("{not json", "is not JSON"), ('["a list"]', "is not a JSON object")])
+def test_a_payload_that_is_not_a_json_object_is_reported_and_stops_the_replay(book, text, problem):
+    _set_payload(book, PAID, SEQ["consult"], lambda _: text)
+    doc = book.verify().json
+    assert [(p["claim"], p["seq"], p["check"]) for p in doc["problems"]] == [(PAID, SEQ["consult"], "payload")]
+    assert problem in doc["problems"][0]["problem"]
+
+
 # 8. the claim's stored state or amount edited without an event ----------------------------------------------------
 @pytest.mark.parametrize("column, value", [("paid_amount", "70000.00"), ("state", "paid"), ("version", 14)])
 def test_a_stored_column_edited_without_an_event(book, column, value):
