@@ -22,6 +22,8 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
+import orjson
+
 from claims.audit import AuditEvent, from_row
 from claims.canonical import canonical_json, sha256_hex
 from claims.chain import EVENT_COLUMNS, StoredEvent
@@ -139,6 +141,16 @@ def _connect(path: str) -> sqlite3.Connection:
     return conn
 
 
+def _loads(text: str):
+    """A document this code wrote (a claim snapshot, a policy body), read ≈3× quicker by orjson; what orjson declines
+    (a NaN, a lone surrogate) is read as the standard library reads it. Only `audit verify` must read text a forger may
+    have written, and it reads exactly as json.loads does (claims/chain.py)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def _utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
@@ -206,7 +218,7 @@ class Tx:
     # policies -----------------------------------------------------------------------------
     def policy(self, number: str) -> dict | None:
         body = self.value(POLICY_BODY, {"number": number})
-        return None if body is None else json.loads(body)
+        return None if body is None else _loads(body)
 
     def policy_digests(self, numbers: list[str]) -> dict[str, str]:
         found = {}
@@ -227,7 +239,7 @@ class Tx:
         if row is None:
             return None
         self._indexed[claim_id] = row[1:]
-        return Claim.from_dict(json.loads(row[0]))
+        return Claim.from_dict(_loads(row[0]))
 
     def existing_claim(self, claim_id: str) -> Claim:
         """The claim, or NotFound (exit 3)."""
@@ -241,7 +253,7 @@ class Tx:
 
     def claims_on_policy(self, policy: str, claim_type: str) -> list[Claim]:
         rows = self.conn.execute(CLAIMS_ON_POLICY, {"policy": policy, "claim_type": claim_type})
-        return [Claim.from_dict(json.loads(snapshot)) for (snapshot,) in rows]
+        return [Claim.from_dict(_loads(snapshot)) for (snapshot,) in rows]
 
     def insert_claim(self, claim: Claim, number: int, next_due: str | None) -> None:
         self.insert_claim_rows([claim_row(claim, number, next_due)])
@@ -276,7 +288,7 @@ class Tx:
             sql += " LIMIT :limit"
             params["limit"] = limit
         for (snapshot,) in self.conn.execute(sql, params):
-            yield Claim.from_dict(json.loads(snapshot))
+            yield Claim.from_dict(_loads(snapshot))
 
     # audit log ----------------------------------------------------------------------------
     def chain_head(self, claim_id: str) -> tuple[int, str | None]:
