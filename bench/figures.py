@@ -83,6 +83,7 @@ BATCH_CHILD = """
 import json, sys, time
 from cli.main import main
 import cli.render, workflows.admin, workflows.cases, workflows.reads  # imports are start-up, not throughput
+import typer._adapters  # typer imports pydantic for its first parameter conversion: start-up too
 start = time.perf_counter()
 code = main(sys.argv[1:])
 sys.stderr.write(json.dumps({"code": code, "seconds": time.perf_counter() - start}) + "\\n")
