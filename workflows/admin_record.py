@@ -51,7 +51,10 @@ class AdminRecord:
             return False
         if self.training:
             return True
-        return any(start <= now and (until is None or now < until) for start, until in spans)
+        for start, until in spans:  # (a loop, not any() over a generator: replay asks this for every event)
+            if start <= now and (until is None or now < until):
+                return True
+        return False
 
     def register(self, name: str, role: str, limit: str | None, when: datetime) -> None:
         current = self._current.get(name)
