@@ -4,13 +4,14 @@ Sorted keys, no insignificant whitespace, UTF-8, and no floats (money is a decim
 string): for that value domain this is byte-identical to RFC 8785 (JCS), so an
 auditor can re-hash an export with any JCS implementation.
 
-``canonical_json`` (the standard library's encoder) is the definition, and every writer
-uses it. Verification re-encodes every stored payload, so it has a quicker route for
-*plain* values — dicts with text keys, lists, text, whole numbers, booleans and null:
-for those, ``orjson.dumps(value, option=OPT_SORT_KEYS)`` is byte for byte the UTF-8 of
-``canonical_json(value)`` (tests/unit/test_canonical.py proves it over that domain). Anything
-else — a float, a tuple, a subclass, a lone surrogate, a whole number beyond 64 bits, nesting
-deeper than orjson goes — takes the standard library, so the answer never differs.
+``standard_json`` (the standard library's encoder) is the definition. Every command writes a
+claim snapshot and hashes an event, and verification re-encodes every stored payload, so
+``canonical_json`` takes a quicker route for *plain* values — dicts with text keys, lists,
+text, whole numbers, booleans and null: for those, ``orjson.dumps(value, option=OPT_SORT_KEYS)``
+is byte for byte the UTF-8 of ``standard_json(value)`` (tests/unit/test_canonical.py proves it
+over that domain). Anything else — a float, a tuple, a subclass, a lone surrogate, a whole number
+beyond 64 bits, nesting deeper than orjson goes — takes the standard library, so the answer
+never differs.
 """
 
 from __future__ import annotations
@@ -28,7 +29,17 @@ PLAIN_LEAVES = frozenset({str, int, bool, _NONE})
 REFUSED = (TypeError, ValueError)  # orjson.JSONEncodeError is a TypeError; a str that is not UTF-8 raises UnicodeEncodeError
 
 
+def standard_json(value) -> str:
+    """The definition of the canonical form."""
+    return _encode(value)
+
+
 def canonical_json(value) -> str:
+    """``standard_json(value)``, by orjson where the value is plain (≈4 µs instead of ≈29 µs for a claim snapshot)."""
+    if plain(value):
+        encoded = plain_canonical_bytes(value)
+        if encoded is not None:
+            return encoded.decode("utf-8")
     return _encode(value)
 
 
@@ -65,7 +76,7 @@ def _plain(value) -> bool:
 
 
 def plain_canonical_bytes(value) -> bytes | None:
-    """``canonical_json(value).encode()`` for a value already known to be plain; None where orjson declines."""
+    """``standard_json(value).encode()`` for a value already known to be plain; None where orjson declines."""
     try:
         return orjson.dumps(value, option=SORTED)
     except REFUSED:
@@ -73,12 +84,12 @@ def plain_canonical_bytes(value) -> bytes | None:
 
 
 def matches_canonical(value, text) -> bool:
-    """Exactly ``canonical_json(value) == text``; quick when `value` is plain and `text` is str."""
+    """Exactly ``standard_json(value) == text``; quick when `value` is plain and `text` is str."""
     if type(text) is str and plain(value):
         encoded = plain_canonical_bytes(value)
         if encoded is not None:
             try:
                 return encoded == text.encode("utf-8")
-            except UnicodeEncodeError:  # a lone surrogate in `text`: orjson never writes one, and canonical_json did not either
+            except UnicodeEncodeError:  # a lone surrogate in `text`: orjson never writes one, and standard_json did not either
                 return False
-    return canonical_json(value) == text
+    return _encode(value) == text

@@ -19,7 +19,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from claims.audit import event_hash
-from claims.canonical import canonical_json
+from claims.canonical import standard_json
 from claims.chain import ChainCheck, Problem, StoredEvent
 
 
@@ -72,7 +72,7 @@ class Reference:
             problems.append(Problem(self.chain, seq, "chain", f"prev_hash is {_short(row.prev_hash)}, expected {expected}"))
         payload = self._payload(row, problems)
         if payload is not None:
-            canonical = canonical_json(payload)
+            canonical = standard_json(payload)
             if canonical != row.payload:
                 problems.append(Problem(self.chain, seq, "payload", "the stored payload is not canonical JSON text"))
             if _reference_spliced_hash(row, canonical) != row.hash:
@@ -111,7 +111,7 @@ def payload_text(draw):
     kind = draw(st.sampled_from(["canonical", "canonical", "spaced", "ascii", "unsorted", "odd", "type"]))
     value = draw(st.dictionaries(TEXT, JSON, max_size=4))
     if kind == "canonical":
-        return canonical_json(value)
+        return standard_json(value)
     if kind == "spaced":
         return json.dumps(value, sort_keys=True, ensure_ascii=False)
     if kind == "ascii":
@@ -135,7 +135,7 @@ def rows(draw):
         text = draw(payload_text())
         digest = None
         try:
-            digest = _reference_spliced_hash(StoredEvent(payload=text, hash=None, **fields), canonical_json(_reference_parse_json(text)))
+            digest = _reference_spliced_hash(StoredEvent(payload=text, hash=None, **fields), standard_json(_reference_parse_json(text)))
         except Exception:  # noqa: BLE001 - no honest hash can be computed for this row
             pass
         if draw(st.booleans()) or digest is None:
@@ -168,7 +168,7 @@ def test_an_ordinary_event_verifies_on_the_quick_route(monkeypatch):
     """The quick route is the one taken for what the CLI writes (else this file would prove nothing of use)."""
     payload = {"args": {"document": "claim_form", "sha256": None}, "note": "陈某 \u2028 😀"}
     digest = event_hash("CLM-000001", 1, "report", None, "reported", "2026-05-01T09:00:00+08:00", "li", "agent", payload, "v", None)
-    row = StoredEvent("CLM-000001", 1, "report", None, "reported", "2026-05-01T09:00:00+08:00", "li", "agent", canonical_json(payload),
+    row = StoredEvent("CLM-000001", 1, "report", None, "reported", "2026-05-01T09:00:00+08:00", "li", "agent", standard_json(payload),
                       "v", None, digest)
     monkeypatch.setattr(ChainCheck, "_link_slowly", lambda *args: (_ for _ in ()).throw(AssertionError("slow route taken")))
     problems: list[Problem] = []
