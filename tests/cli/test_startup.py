@@ -47,6 +47,23 @@ def test_a_missing_database_is_a_clear_error_without_traceback(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def test_a_database_url_other_than_sqlite_is_bad_input_naming_db(tmp_path):
+    result = subprocess.run([PY, "-m", "cli.main", "--db", "postgresql+psycopg://claims@localhost/claims", "--as", "li", "status", "CLM-1"],
+                            capture_output=True, text=True)
+    assert result.returncode == 2, result.stderr
+    assert "--db" in result.stderr and "only SQLite" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_sqlite_url_names_the_same_database_as_its_path(claims):
+    walk_in = claims.ok("report", "P-2022-0002", "--type", "critical_illness", "--event-date", "2026-01-01", as_="li",
+                      now="2026-01-02T10:00:00+08:00").json["claim"]
+    result = subprocess.run([PY, "-m", "cli.main", "--db", f"sqlite:///{claims.db}", "--as", "wang", "--json", "list"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert walk_in in result.stdout
+
+
 def test_a_file_that_is_not_a_database_is_an_integrity_failure(tmp_path):
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"this is not an SQLite file at all" * 100)
