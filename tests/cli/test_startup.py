@@ -34,6 +34,18 @@ def test_help_does_not_import_the_database_layer():
     assert out.strip().endswith("[]"), out
 
 
+def test_a_handler_command_does_not_import_sqlalchemy_or_sqlmodel(claims):
+    """Only `claims init` creates the schema from SQLModel; every other command runs its SQL on the driver."""
+    code = (
+        "import sys\n"
+        "from cli.main import main\n"
+        f"assert main(['--db', {str(claims.db)!r}, '--as', 'wang', '--json', 'list', '--overdue']) == 0\n"
+        "print(sorted(m for m in ('sqlalchemy', 'sqlmodel') if m in sys.modules))\n"
+    )
+    out = subprocess.run([PY, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().endswith("[]"), out
+
+
 def test_every_command_has_help_text():
     missing = [" ".join(path) for path, command in _commands() if not (command.help or "").strip()]
     assert missing == []
