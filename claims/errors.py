@@ -59,3 +59,13 @@ class IntegrityFailure(ClaimsError):
 
     kind = "integrity"
     exit_code = 7
+
+
+class EnvironmentFailure(ClaimsError):
+    """The environment failed: disk full, read-only file or folder, I/O error, server unreachable (exit 8).
+
+    Nothing was written: the transaction that met the failure was rolled back.
+    """
+
+    kind = "environment"
+    exit_code = 8

@@ -13,8 +13,11 @@ state and its audit events commit together or not at all.
 
 from __future__ import annotations
 
+import getpass
 import json
+import os
 import sqlite3
+import urllib.parse
 from contextlib import contextmanager
 from dataclasses import fields
 from datetime import UTC, datetime
@@ -24,10 +27,10 @@ from pathlib import Path
 
 import orjson
 
-from claims.audit import AuditEvent, from_row
+from claims.audit import ADMIN_CHAIN, AuditEvent, from_row
 from claims.canonical import canonical_json, sha256_hex
 from claims.chain import EVENT_COLUMNS, StoredEvent
-from claims.errors import BadInput, Conflict, IntegrityFailure, NotFound
+from claims.errors import BadInput, ClaimsError, Conflict, EnvironmentFailure, IntegrityFailure, NotFound
 from claims.records import Claim
 from claims.settings import Settings
 
@@ -58,6 +61,7 @@ CLAIMS_ON_POLICY = "SELECT snapshot FROM claim WHERE policy = :policy AND type =
 INSERT_CLAIM = _insert("claim", CLAIM_COLUMNS)
 IDENTITY = ("id", "number", "policy", "type", "event_date")  # set once, by the report
 INDEXED = ("state", "next_due")  # an UPDATE that names an indexed column rewrites its index entry: name them only when they change
+INIT_EVENT = "SELECT event, payload FROM audit_event WHERE claim_id = :chain AND seq = 1"
 CHAIN_HEAD = "SELECT seq, hash FROM audit_event WHERE claim_id = :claim_id ORDER BY seq DESC LIMIT 1"
 INSERT_EVENT = _insert("audit_event", EVENT_COLUMNS)
 CHAIN_EVENTS = f"SELECT {', '.join(EVENT_COLUMNS)} FROM audit_event WHERE claim_id = :claim_id ORDER BY seq"
@@ -65,13 +69,33 @@ INSERT_POLICY = _insert("policy", ("number", "body", "digest"))
 UPDATE_POLICY = "UPDATE policy SET body = :body, digest = :digest WHERE number = :number"
 
 
+def os_login() -> str:
+    """Who the operating system says runs this process: the effective user's login name.
+
+    Never an environment variable (``USER``, ``LOGNAME``): those are whatever the caller set.
+    """
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except (ImportError, KeyError):  # not POSIX, or a uid without a passwd entry
+        return getpass.getuser()
+
+
+APPLICATION_ID = 0x434C4D53  # "CLMS" in the SQLite header (PRAGMA application_id): a claims database, set by init
+
+
 def sqlite_path(target: str) -> str:
     """The SQLite file a target names: a path, or an ``sqlite:///path`` URL."""
+    if not target or not target.strip():
+        raise BadInput("--db must name a database: a file path, sqlite:///path or a PostgreSQL URL")
+    if "\x00" in target:
+        raise BadInput("--db must not contain a NUL character")
     if "://" not in target:
         return target
     scheme, _, path = target.partition(":///")
     if scheme != "sqlite" or not path:
-        raise BadInput(f"--db {target!r}: only SQLite databases are supported so far (a file path or sqlite:///path)")
+        raise BadInput(f"--db {target!r}: give a file path, sqlite:///path or postgresql://user@host:port/db")
     return path
 
 
@@ -81,23 +105,49 @@ class Store:
     def __init__(self, target: str, *, create: bool = False):
         self.target = target
         self.path = sqlite_path(target)
-        if not create and self.path != ":memory:" and not Path(self.path).exists():
-            raise NotFound(f"no claims database at {self.path!r}: run `claims init` first")
+        _check_place(self.path, create)
         self._conn: sqlite3.Connection | None = None
 
-    def create_schema(self) -> None:
-        """The tables as ``claims.tables`` declares them (SQLModel), and the append-only triggers."""
-        from sqlalchemy import create_engine
+    def create(self, initialise) -> None:
+        """Create the database whole or not at all, and run `initialise(tx)` in it.
 
-        from claims.tables import SQLModel
-
-        engine = create_engine(f"sqlite:///{self.path}")
+        It is built in a temporary file beside the target — the tables as ``claims.tables`` declares them
+        (SQLModel), the append-only triggers, and what `initialise` writes — and only then linked into place:
+        a `claims init` killed part-way leaves no half-made database behind.
+        """
+        target = Path(self.path)
+        if target.exists() and target.stat().st_size:
+            self._refuse_existing()
+        temporary = target.with_name(f".{target.name}.init-{os.getpid()}")
+        _remove_database_files(temporary)
         try:
-            SQLModel.metadata.create_all(engine)
+            _create_schema(str(temporary))
+            conn = _connect(str(temporary))
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                initialise(Tx(conn))
+                conn.execute("COMMIT")
+            finally:
+                conn.close()  # the last connection checkpoints the WAL into the file and removes it
+            _put_in_place(temporary, target)
+        except FileExistsError:
+            raise Conflict(f"{self.path} was created by someone else meanwhile; nothing was changed") from None
         finally:
-            engine.dispose()
-        for statement in APPEND_ONLY:
-            self._connection().execute(statement)
+            _remove_database_files(temporary)
+
+    def _refuse_existing(self) -> None:
+        try:
+            with self.read() as tx:
+                tx.meta("settings_version")
+        except ClaimsError:
+            raise IntegrityFailure(f"{self.path} exists and is not a claims database; nothing was changed") from None
+        finally:
+            self.close()
+        raise Conflict(f"{self.path} is already a claims database; nothing was changed")
+
+    def login(self) -> str:
+        """The acting user outside training databases: for SQLite, the operating-system login."""
+        return os_login()
 
     def close(self) -> None:
         if self._conn is not None:
@@ -106,20 +156,29 @@ class Store:
 
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
-            self._conn = _connect(self.path)
+            self._conn = _connect(self.path, create=False)
         return self._conn
 
     @contextmanager
     def write(self):
-        """One write transaction; rolls back on any exception."""
+        """One write transaction; rolls back on any exception (SQLite may already have rolled back, e.g. on a full disk)."""
         conn = self._connection()
         conn.execute("BEGIN IMMEDIATE")
         try:
-            yield Tx(conn)
+            tx = Tx(conn)
+            tx.claims_database()
+            yield tx
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
+
+    def transact(self, work):
+        """`work(tx)` in one write transaction, returning what it returns. A back end whose transactions can fail for
+        concurrency alone (a serialization failure) re-runs the whole of `work`; SQLite's BEGIN IMMEDIATE never needs to."""
+        with self.write() as tx:
+            return work(tx)
 
     @contextmanager
     def read(self):
@@ -127,14 +186,92 @@ class Store:
         conn = self._connection()
         conn.execute("BEGIN")
         try:
-            yield Tx(conn)
+            tx = Tx(conn)
+            tx.claims_database()
+            yield tx
         finally:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
 
 
-def _connect(path: str) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, isolation_level=None, timeout=10.0, cached_statements=256)  # transactions are begun explicitly
-    conn.execute("PRAGMA journal_mode=WAL")
+def _check_place(path: str, create: bool) -> None:
+    """The target must be a file (or, for init, a place where one can be made)."""
+    if path == ":memory:":
+        return
+    place = Path(path)
+    if place.is_dir():
+        raise BadInput(f"--db {path!r} is a folder; give the path of a database file")
+    if create:
+        folder = place.parent
+        if not folder.is_dir():
+            raise BadInput(f"--db {path!r}: the folder {str(folder)!r} does not exist; create it first")
+    elif not place.exists():
+        folder = place.parent
+        where = "" if folder.is_dir() else f" (the folder {str(folder)!r} does not exist)"
+        raise NotFound(f"no claims database at {path!r}{where}: run `claims init` first, or give --db")
+
+
+def _create_schema(path: str) -> None:
+    """The tables as ``claims.tables`` declares them (SQLModel), WAL mode, the application id and the triggers."""
+    from sqlalchemy import create_engine
+
+    from claims.tables import SQLModel
+
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        SQLModel.metadata.create_all(engine)
+    finally:
+        engine.dispose()
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")  # persistent: every later connection finds the file in WAL mode
+        conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+        for statement in APPEND_ONLY:
+            conn.execute(statement)
+    finally:
+        conn.close()
+
+
+def _put_in_place(temporary: Path, target: Path) -> None:
+    """Link the finished database to its name (never over another file, except an empty one), then sync the folder."""
+    if target.exists() and target.stat().st_size == 0:
+        os.replace(temporary, target)
+    else:
+        try:
+            os.link(temporary, target)
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links
+            if target.exists():
+                raise FileExistsError(str(target)) from None
+            os.replace(temporary, target)
+    try:
+        folder = os.open(target.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(folder)
+    except OSError:
+        pass
+    finally:
+        os.close(folder)
+
+
+def _remove_database_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        try:
+            os.unlink(f"{path}{suffix}")
+        except FileNotFoundError:
+            pass
+
+
+def _connect(path: str, create: bool = True) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are begun explicitly); never creates a file unless asked to."""
+    if create or path == ":memory:":
+        conn = sqlite3.connect(path, isolation_level=None, timeout=10.0, cached_statements=256)
+    else:
+        uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?mode=rw"
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=10.0, cached_statements=256)
     conn.execute("PRAGMA synchronous=FULL")  # an audit log must not lose a committed event
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA busy_timeout=10000")
@@ -166,6 +303,7 @@ class Tx:
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
         self._meta: dict[str, str] | None = None  # read once per transaction (its snapshot cannot change under it)
+        self._training: bool | None = None
         self._indexed: dict[str, tuple] = {}  # claim id -> its indexed columns as read in this transaction
 
     def rows(self, sql: str, params: dict | tuple = ()):
@@ -177,6 +315,18 @@ class Tx:
         return _scalar(self.conn.execute(sql, params))
 
     # meta and settings -------------------------------------------------------------------
+    def claims_database(self) -> None:
+        """Refuse (exit 7) a database that is not a claims database: another program's file, or an unfinished init."""
+        try:
+            settings = self.meta("settings_version")
+        except sqlite3.DatabaseError as exc:
+            known = translate(exc)
+            if isinstance(known, EnvironmentFailure | Conflict):
+                raise known from None
+            raise IntegrityFailure(f"this is not a claims database ({exc}); give --db the file `claims init` made") from None
+        if settings is None:
+            raise IntegrityFailure("this is not a claims database (it holds no settings in force); give --db the file `claims init` made")
+
     def meta(self, key: str) -> str | None:
         if self._meta is None:  # a handful of rows, every command reads two of them: one statement
             self._meta = dict(self.conn.execute(ALL_META).fetchall())
@@ -188,6 +338,28 @@ class Tx:
         else:
             self.conn.execute("UPDATE meta SET value = :value WHERE key = :key", {"key": key, "value": value})
         self._meta[key] = value
+
+    def training(self) -> bool:
+        """Whether this is a training database, as its audited ``init`` event says (and ``meta`` must agree).
+
+        Decided once, at init, and read from the hash-chained admin log: flipping ``meta.training`` cannot make
+        a real database a training one (where anyone may be named and the clock chosen).
+        """
+        if self._training is None:
+            row = self.conn.execute(INIT_EVENT, {"chain": ADMIN_CHAIN}).fetchone()
+            try:
+                training = json.loads(row[1])["training"] if row is not None and row[0] == "init" else None
+            except (ValueError, TypeError, KeyError):
+                training = None
+            if type(training) is not bool:
+                raise IntegrityFailure("the database has no readable init event: it is not a claims database, or `claims init` "
+                                       "did not finish")
+            stored = self.meta("training")
+            if stored is not None and stored != ("1" if training else "0"):
+                raise IntegrityFailure(f"meta.training says {stored!r} but the audited init event says training={training}: "
+                                       "the database was altered; run `claims audit verify`")
+            self._training = training
+        return self._training
 
     def settings(self, version: str) -> Settings:
         body = self.value(SETTINGS_BODY, {"version": version})
@@ -207,6 +379,9 @@ class Tx:
 
     def count_users(self, role: str) -> int:
         return self.value("SELECT count(*) FROM app_user WHERE role = :role", {"role": role})
+
+    def users(self) -> list[tuple[str, str, str | None]]:
+        return list(self.conn.execute("SELECT name, role, authority_limit FROM app_user ORDER BY name"))
 
     def put_user(self, name: str, role: str, limit: str | None) -> None:
         row = {"name": name, "role": role, "authority_limit": limit}
@@ -361,15 +536,46 @@ def paid_total(claims: list[Claim]) -> Decimal:
     return sum((c.paid for c in claims), Decimal("0"))
 
 
-def translate(exc: Exception):
+# SQLite primary result codes (sqlite3.Error.sqlite_errorcode & 0xFF)
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT = 5, 6, 8, 10, 11
+SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 13, 14, 26
+
+
+def translate(exc: BaseException):
     """A database failure in the words of the error family, or None if it is not one."""
+    if isinstance(exc, MemoryError):
+        return EnvironmentFailure("out of memory; nothing was written")
+    if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
+        return _os_failure(exc)
     if not isinstance(exc, sqlite3.DatabaseError):
         return None
     text = str(exc)
-    if "locked" in text or "busy" in text:
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if code == SQLITE_FULL or "disk is full" in text:
+        return EnvironmentFailure("disk full: the database could not be written; nothing was written (free some space and try again)")
+    if code == SQLITE_READONLY or "readonly database" in text:
+        return EnvironmentFailure("the database file or its folder is read-only for you; nothing was written "
+                                  "(docs/security.md, Sharing one SQLite file)")
+    if code == SQLITE_CANTOPEN or "unable to open" in text:
+        return EnvironmentFailure(f"the database cannot be opened ({text}): check that you may read and write it and its folder")
+    if code == SQLITE_IOERR or "disk I/O error" in text:
+        return EnvironmentFailure(f"the disk failed while using the database ({text}); nothing was written")
+    if code in (SQLITE_BUSY, SQLITE_LOCKED) or "locked" in text or "busy" in text:
         return Conflict(f"the database is busy with another writer; try again ({text})")
-    if "not a database" in text or "malformed" in text or "no such table" in text:
+    if code in (SQLITE_CORRUPT, SQLITE_NOTADB) or "not a database" in text or "malformed" in text or "no such table" in text:
         return IntegrityFailure(f"the database is damaged or not a claims database ({text})")
+    if "no such column" in text:
+        return IntegrityFailure(f"this is not a claims database, or not of this version ({text})")
     if "append-only" in text:
         return IntegrityFailure(f"refused by the database: {text}")
     return None
+
+
+def _os_failure(exc: OSError) -> EnvironmentFailure:
+    import errno
+
+    if exc.errno == errno.ENOSPC:
+        return EnvironmentFailure("disk full: nothing was written (free some space and try again)")
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return EnvironmentFailure(f"{exc.strerror}: {exc.filename or 'the database'} (check the permissions of the file and its folder)")
+    return EnvironmentFailure(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))

@@ -27,6 +27,34 @@ def parse_amount(text: str, field: str = "amount") -> Decimal:
     return value.quantize(CENT)
 
 
+def clean_text(text, field: str, *, lines: bool = False) -> str:
+    """Text a person typed (a name, a reason, a note): not empty or blank, UTF-8, no control characters.
+
+    A NUL or another control character would be stored, hashed and shown as if it were text; a lone surrogate
+    (``\\ud800`` from a JSON file) cannot even be written as UTF-8. Line breaks and tabs are kept where `lines`.
+    """
+    if not isinstance(text, str):
+        raise BadInput(f"{field} must be text, got {text!r}")
+    if not text.strip():
+        raise BadInput(f"{field} must not be empty")
+    for char in text:
+        code = ord(char)
+        if (code < 32 and not (lines and char in "\n\t\r")) or code == 127 or 0xD800 <= code <= 0xDFFF:
+            what = "a NUL character" if code == 0 else ("a lone surrogate" if code >= 0xD800 else f"the control character U+{code:04X}")
+            raise BadInput(f"{field} must not contain {what}")
+    return text.strip()
+
+
+def user_name(text, field: str = "the user name") -> str:
+    """A user's name: as the operating system or the database server spells the login (at most 63 bytes)."""
+    name = clean_text(text, field)
+    if name != text:
+        raise BadInput(f"{field} must not begin or end with spaces, got {text!r}")
+    if len(name.encode("utf-8")) > 63:
+        raise BadInput(f"{field} is too long: at most 63 bytes (a login name), got {len(name.encode('utf-8'))}")
+    return name
+
+
 def money(value: Decimal | None) -> str | None:
     """Money as a decimal string with two places (CNY)."""
     return None if value is None else str(Decimal(value).quantize(CENT))

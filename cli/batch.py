@@ -87,7 +87,7 @@ def run_line(dispatch, session, text: str | bytes) -> ClaimsError | None:
     try:
         args, user, now = parse_line(text)
         session.line(user, now)
-        G.user = session.user_name if user is None else user
+        G.user = session.asked if user is None else user
         code = dispatch(args)
     except typer.Exit as done:
         code = done.exit_code

@@ -114,7 +114,7 @@ def init(
     """Create a claims database; the invoking user becomes its admin."""
     from workflows.admin import init as create
 
-    result = create(G.db, training=training, settings_file=settings, user_name=G.user, now_text=os.environ.get("CLAIMS_NOW"))
+    result = create(G.db, training=training, settings_file=settings, asked=G.user, now_text=os.environ.get("CLAIMS_NOW"))
     _emit(result, "initialised")
 
 
@@ -128,6 +128,26 @@ def user_add(
     from workflows.admin import add_user
 
     _serve(lambda office: add_user(office, name, role.value, limit), "user_added")
+
+
+@user_app.command("role")
+def user_role(
+    name: str,
+    role: Annotated[Role, typer.Option("--role")],
+    limit: Annotated[Optional[str], typer.Option("--limit", help="authority limit for a handler or senior")] = None,
+):
+    """Change a registered user's role or limit (recorded with the previous ones)."""
+    from workflows.admin import change_role
+
+    _serve(lambda office: change_role(office, name, role.value, limit), "role_changed")
+
+
+@user_app.command("list")
+def user_list():
+    """Users, their roles and authority limits."""
+    from workflows.admin import list_users
+
+    _serve(list_users, "users")
 
 
 @policy_app.command("import")
@@ -357,11 +377,11 @@ def split_globals(argv: list[str]) -> tuple[Globals, list[str]]:
         if word == "--json":
             found.json = True
         elif name in GLOBAL_VALUES and eq:
-            setattr(found, GLOBAL_VALUES[name], value)
+            setattr(found, GLOBAL_VALUES[name], _global_value(name, value))
         elif word in GLOBAL_VALUES:
             if i + 1 >= len(argv):
                 raise BadInput(f"{word} needs a value")
-            setattr(found, GLOBAL_VALUES[word], argv[i + 1])
+            setattr(found, GLOBAL_VALUES[word], _global_value(word, argv[i + 1]))
             i += 1
         elif word == "--":
             rest += argv[i:]
@@ -370,6 +390,13 @@ def split_globals(argv: list[str]) -> tuple[Globals, list[str]]:
             rest.append(word)
         i += 1
     return found, rest
+
+
+def _global_value(option: str, value: str) -> str:
+    if not value.strip():
+        what = "a user" if option == "--as" else "a database"
+        raise BadInput(f"{option} must name {what}, not an empty string")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:

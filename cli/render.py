@@ -40,6 +40,18 @@ def user_added(doc: dict) -> None:
     typer.echo(f"User {doc['user']} is {doc['role']}{limit}.")
 
 
+def role_changed(doc: dict) -> None:
+    limit = f", authority limit {doc['limit']}" if doc["limit"] else ""
+    before = f"{doc['previous_role']}, limit {doc['previous_limit']}" if doc["previous_limit"] else doc["previous_role"]
+    typer.echo(f"User {doc['user']} is {doc['role']}{limit} (was {before}).")
+
+
+def users(rows: list[dict]) -> None:
+    width = max((len(r["user"]) for r in rows), default=4)
+    for r in rows:
+        typer.echo(f"{r['user']:<{width}}  {r['role']:<8}  {r['limit'] or ''}".rstrip())
+
+
 def imported(doc: dict) -> None:
     typer.echo(f"Imported {doc['imported']} policies; {doc['unchanged']} unchanged.")
 

@@ -10,61 +10,95 @@ from claims.errors import BadInput, Conflict, Forbidden, NotFound, RuleRefused
 from claims.policies import read_policy_file
 from claims.settings import Settings
 from claims.storage import Store, Tx, policy_row
-from claims.values import money, parse_amount
-from workflows.clock import stamp
-from workflows.office import CURRENT_SETTINGS, TRAINING, Office, login_name, parse_now, read_settings
+from claims.values import money, parse_amount, user_name
+from workflows.clock import Clock, stamp
+from workflows.office import CURRENT_SETTINGS, TRAINING, Office, acting_name, parse_now, read_settings
 from workflows.roles import ROLES
 from workflows.views import masked
 
 LIMITED_ROLES = ("handler", "senior")
 
 
-def init(target: str, *, training: bool, settings_file: str | None, user_name: str | None, now_text: str | None) -> dict:
-    """Create the schema, put the settings in force, register the invoking user as admin."""
+def init(target: str, *, training: bool, settings_file: str | None, asked: str | None, now_text: str | None) -> dict:
+    """Create the schema, put the settings in force, register the invoking user as admin — all or nothing."""
     settings = read_settings(settings_file)
     now = parse_now(now_text, settings)
     if now is not None and not training:
         raise Forbidden("CLAIMS_NOW may only be set for a database created with `claims init --training`", rule="clock")
     store = Store(target, create=True)
-    try:
-        store.create_schema()
-        office = Office(store, user_name or login_name(), now_text)
-        with store.write() as tx:
-            if tx.meta(CURRENT_SETTINGS) is not None:
-                raise Conflict(f"{target} is already a claims database; nothing was changed")
-            tx.set_meta(TRAINING, "1" if training else "0")
-            tx.put_settings(settings)
-            tx.set_meta(CURRENT_SETTINGS, settings.version)
-            tx.put_user(office.user_name, "admin", None)
-            admin = {"name": office.user_name, "role": "admin"}
-            when = office.now(tx)
-            _admin_event(tx, admin, when, settings, "init", {"training": training, "settings": settings.as_dict()})
-            _admin_event(tx, admin, when, settings, "user_add", {"user": office.user_name, "role": "admin", "limit": None})
-    finally:
-        store.close()
-    return {"ok": True, "training": training, "settings_version": settings.version}
+    name = acting_name(asked, store.login(), training)
+    when = now or Clock().now()
+
+    def initialise(tx: Tx) -> None:
+        tx.set_meta(TRAINING, "1" if training else "0")
+        tx.put_settings(settings)
+        tx.set_meta(CURRENT_SETTINGS, settings.version)
+        tx.put_user(name, "admin", None)
+        admin = {"name": name, "role": "admin"}
+        _admin_event(tx, admin, when, settings, "init", {"training": training, "settings": settings.as_dict()})
+        _admin_event(tx, admin, when, settings, "user_add", {"user": name, "role": "admin", "limit": None})
+
+    store.create(initialise)
+    return {"ok": True, "training": training, "settings_version": settings.version, "admin": name}
 
 
 def add_user(office: Office, name: str, role: str, limit: str | None) -> dict:
+    """A new user only: an existing name is a conflict (exit 5) — roles change with `user role`, audited."""
+    name, limit = user_name(name), _limit(role, limit)
+
+    def work(tx: Tx) -> dict:
+        admin = office.authorized_user(tx, "user")
+        current = tx.user(name)
+        if current is not None:
+            raise Conflict(f"user {name} already exists ({_role_text(current['role'], current['limit'])}); "
+                           f"change a role or limit with `claims user role {name} --role …`", rule="user_exists")
+        tx.put_user(name, role, limit)
+        _admin_event(tx, admin, office.now(tx), office.settings(tx), "user_add", {"user": name, "role": role, "limit": limit})
+        return {"user": name, "role": role, "limit": limit}
+
+    return office.store.transact(work)
+
+
+def change_role(office: Office, name: str, role: str, limit: str | None) -> dict:
+    """A registered user's new role or limit; the admin event records the previous ones."""
+    name, limit = user_name(name), _limit(role, limit)
+
+    def work(tx: Tx) -> dict:
+        admin = office.authorized_user(tx, "user")
+        current = tx.user(name)
+        if current is None:
+            raise NotFound(f"user {name!r} is not registered: add them with `claims user add`")
+        _keep_an_admin(tx, current, role)
+        tx.put_user(name, role, limit)
+        payload = {"user": name, "role": role, "limit": limit, "previous_role": current["role"], "previous_limit": current["limit"]}
+        _admin_event(tx, admin, office.now(tx), office.settings(tx), "user_role", payload)
+        return {"user": name, "role": role, "limit": limit, "previous_role": current["role"], "previous_limit": current["limit"]}
+
+    return office.store.transact(work)
+
+
+def list_users(office: Office) -> list[dict]:
+    with office.store.read() as tx:
+        office.authorized_user(tx, "user list")
+        return [{"user": name, "role": role, "limit": limit} for name, role, limit in tx.users()]
+
+
+def _limit(role: str, limit: str | None) -> str | None:
     if role not in ROLES:
         raise BadInput(f"--role must be one of {', '.join(ROLES)}, got {role!r}")
     if limit is not None and role not in LIMITED_ROLES:
         raise BadInput(f"--limit applies to handlers and seniors, not to the {role} role")
-    limit = money(parse_amount(limit, "--limit")) if limit is not None else None
-    with office.store.write() as tx:
-        admin = office.authorized_user(tx, "user")
-        settings = office.settings(tx)
-        _keep_an_admin(tx, name, role)
-        tx.put_user(name, role, limit)
-        _admin_event(tx, admin, office.now(tx), settings, "user_add", {"user": name, "role": role, "limit": limit})
-    return {"user": name, "role": role, "limit": limit}
+    return money(parse_amount(limit, "--limit")) if limit is not None else None
 
 
-def _keep_an_admin(tx: Tx, name: str, role: str) -> None:
+def _role_text(role: str, limit: str | None) -> str:
+    return f"{role}, limit {limit}" if limit else role
+
+
+def _keep_an_admin(tx: Tx, current: dict, role: str) -> None:
     """Changing the role of the last admin would lock everyone out of administration."""
-    current = tx.user(name)
-    if current and current["role"] == "admin" and role != "admin" and tx.count_users("admin") == 1:
-        raise RuleRefused(f"refused: {name} is the only admin; register another admin first (house rule)", rule="last_admin")
+    if current["role"] == "admin" and role != "admin" and tx.count_users("admin") == 1:
+        raise RuleRefused(f"refused: {current['name']} is the only admin; register another admin first (house rule)", rule="last_admin")
 
 
 def import_policies(office: Office, path: str) -> dict:

@@ -21,7 +21,7 @@ from claims.storage import Tx
 from workflows.roles import may_run
 
 # admin event -> the command (cli.md) whose role table entry allows it
-ADMIN_COMMANDS = {"init": "init", "user_add": "user", "policy_import": "policy", "settings": "settings"}
+ADMIN_COMMANDS = {"init": "init", "user_add": "user", "user_role": "user", "policy_import": "policy", "settings": "settings"}
 ACTIVE = "active"
 
 
@@ -107,7 +107,7 @@ def _take(record: AdminRecord, attested: dict, row, payload: dict) -> None:
             attested.setdefault(sha256_hex(canonical_json(payload["settings"])), (row.seq, payload["settings"]))
             if row.event == "init":
                 record.training = bool(payload["training"])
-        elif row.event == "user_add":
+        elif row.event in ("user_add", "user_role"):
             record.register(payload["user"], payload["role"], payload["limit"], datetime.fromisoformat(row.at))
     except (KeyError, TypeError, ValueError) as exc:
         record.problems.append(Problem(ADMIN_CHAIN, row.seq, "payload", f"the {row.event} event cannot be read: {exc!r}"))

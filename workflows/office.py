@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
-import os
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -18,10 +16,6 @@ from workflows.roles import authorize
 DEFAULT_SETTINGS = Path(__file__).with_name("settings.toml")
 TRAINING = "training"
 CURRENT_SETTINGS = "settings_version"
-
-
-def login_name() -> str:
-    return os.environ.get("CLAIMS_USER") or getpass.getuser()
 
 
 def read_settings(path: str | Path | None = None) -> Settings:
@@ -52,20 +46,25 @@ def _default_zone():
 
 
 class Office:
-    """One user's session with one claims database."""
+    """One user's session with one claims database.
 
-    def __init__(self, store: Store, user_name: str, now_text: str | None = None):
+    Who acts (docs/security.md, Who acts): in a training database, the user named with --as (CLAIMS_USER, a batch
+    line's "as"), else the login; in any other database the user the system has authenticated — the operating-system
+    login for SQLite — and --as may only name that same user (exit 6 otherwise).
+    """
+
+    def __init__(self, store: Store, asked: str | None = None, now_text: str | None = None):
         self.store = store
-        self.user_name = user_name
+        self.asked = asked  # the name given with --as / CLAIMS_USER / a batch line's "as", if any
         self.now_text = now_text
         self.clock = Clock()
         self._checked_clock = False
         self._settings: dict[str, Settings] = {}  # by version: a version is the hash of its body, never changed
 
     @classmethod
-    def open(cls, target: str, user_name: str | None = None, now_text: str | None = None) -> Office:
+    def open(cls, target: str, asked: str | None = None, now_text: str | None = None) -> Office:
         parse_now(now_text)  # unparseable input is exit 2, before anything else
-        return cls(Store(target), user_name or login_name(), now_text)
+        return cls(Store(target), asked, now_text)
 
     def close(self) -> None:
         self.store.close()
@@ -75,7 +74,7 @@ class Office:
         """Real time, or CLAIMS_NOW in a training database (exit 6 elsewhere)."""
         if not self.now_text:
             return self.clock.now()
-        if tx.meta(TRAINING) != "1":
+        if not tx.training():
             raise Forbidden("CLAIMS_NOW may only be set for a database created with `claims init --training`", rule="clock")
         return parse_now(self.now_text, self.settings(tx))
 
@@ -84,16 +83,21 @@ class Office:
         self.now_text = now_text
 
     # who and under which settings --------------------------------------------------------------
+    def acting_name(self, tx: Tx) -> str:
+        """The acting user's name, by the identity rule (exit 6 for naming someone else outside training)."""
+        return acting_name(self.asked, self.store.login(), tx.training())
+
     def user(self, tx: Tx) -> dict:
-        user = tx.user(self.user_name)
+        name = self.acting_name(tx)
+        user = tx.user(name)
         if user is None:
-            raise NotFound(f"user {self.user_name!r} is not registered: an admin adds users with `claims user add`")
+            raise NotFound(f"user {name!r} is not registered: an admin adds users with `claims user add`")
         return user
 
     def authorized_user(self, tx: Tx, command: str) -> dict:
+        self.now(tx)  # docs/cli.md, Time: CLAIMS_NOW outside a training database is refused (exit 6) by every command, first
         user = self.user(tx)
         authorize(user, command)
-        self.now(tx)  # cli.md, Time: CLAIMS_NOW outside a training database is refused (exit 6) by every command
         return user
 
     def settings(self, tx: Tx) -> Settings:
@@ -103,3 +107,14 @@ class Office:
         if version not in self._settings:
             self._settings[version] = tx.settings(version)
         return self._settings[version]
+
+
+def acting_name(asked: str | None, login: str, training: bool) -> str:
+    """Who acts: the login, or in a training database whoever --as names; elsewhere --as may only name the login."""
+    if asked is None or asked == login or training:
+        return login if asked is None else asked
+    raise Forbidden(
+        f"you are {login}: outside a training database the acting user is the one the system has authenticated, "
+        f"and --as (CLAIMS_USER, a batch line's \"as\") may only name {login}, not {asked} (docs/security.md, Who acts)",
+        rule="identity",
+    )

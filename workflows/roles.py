@@ -15,8 +15,8 @@ MAY_RUN = {
     "agent": AGENT,
     "handler": HANDLER,
     "senior": HANDLER,
-    "auditor": AUDIT_READS,
-    "admin": AUDIT_READS | {"init", "user", "policy", "settings"},
+    "auditor": AUDIT_READS | {"user list"},
+    "admin": AUDIT_READS | {"init", "user", "user list", "policy", "settings"},
 }
 
 # Roles that need to see ID numbers, phone numbers and bank accounts in full (slide 19:

@@ -16,8 +16,11 @@ from pathlib import Path
 import pytest
 import typer.main
 
+from claims.storage import os_login
 from cli.main import main
 from tests.conftest import Result
+
+LOGIN = os_login()  # who the operating system says runs the tests: the acting user of every non-training database
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 POLICIES = EXAMPLES / "policies.json"
@@ -76,7 +79,8 @@ class Claims:
         self.user = "admin"
 
     def __call__(self, *args: str, as_: str | None = None, now: str | None = None, json_out: bool = True) -> Result:
-        argv = ["--db", str(self.db), "--as", as_ or self.user, *(["--json"] if json_out else []), *args]
+        who = as_ or self.user  # None: no --as, the operating-system login acts
+        argv = ["--db", str(self.db), *(["--as", who] if who else []), *(["--json"] if json_out else []), *args]
         return run_main(argv, {"CLAIMS_NOW": now or self.now, "CLAIMS_DB": None, "CLAIMS_USER": None})
 
     def ok(self, *args, **kw) -> Result:

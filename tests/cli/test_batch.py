@@ -163,7 +163,7 @@ def test_human_output_is_the_summary_alone(claims, tmp_path):
 
 
 def test_a_chosen_time_outside_a_training_database_is_refused(claims, tmp_path):
-    live = another_database(claims, tmp_path / "live.db", now=None)
+    live = another_database(claims, tmp_path / "live.db", now=None, user=None)
     live.ok("init")
     result = live("batch", batch_file(tmp_path, [{"args": ["list"]}, {"args": ["list"], "now": at("02T09:00")}]), "--keep-going")
     assert result.code == 6 and result.json["done"] == 1 and result.json["failed"][0]["error"]["rule"] == "clock"

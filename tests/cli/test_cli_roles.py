@@ -8,7 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from cli_support import POLICIES, Claims
+from cli_support import LOGIN, POLICIES, Claims
 
 SETTINGS = Path(__file__).resolve().parents[2] / "workflows" / "settings.toml"
 READ = {"status", "docs", "list", "history"}
@@ -79,10 +79,8 @@ def test_role_refusal_human_output_is_one_error_line(claims, walk):
 def real_db(tmp_path) -> Claims:
     """A database created without --training, used at the real time."""
     run = Claims(tmp_path / "real.db", tmp_path)
-    run.now = None
+    run.now, run.user = None, None  # the operating-system login acts (docs/security.md, Who acts)
     run.ok("init")
-    run.ok("user", "add", "li", "--role", "agent")
-    run.ok("user", "add", "wang", "--role", "handler")
     run.ok("policy", "import", str(POLICIES))
     return run
 
@@ -96,7 +94,9 @@ def test_cli_md_time_claims_now_creating_a_real_database_is_exit_6(tmp_path):
 
 def test_cli_md_time_claims_now_on_a_real_database_is_exit_6_for_every_command(real_db):
     yesterday = (datetime.now(ZoneInfo("Asia/Shanghai")) - timedelta(days=1)).date().isoformat()
-    claim = real_db.ok("report", "P-2022-0002", "--type", "critical_illness", "--event-date", yesterday, as_="li").json["claim"]
+    real_db.ok("user", "add", "boss", "--role", "admin")
+    real_db.ok("user", "role", LOGIN, "--role", "agent")  # the one login of the test run reports, applies, attaches
+    claim = real_db.ok("report", "P-2022-0002", "--type", "critical_illness", "--event-date", yesterday).json["claim"]
     fixed = "2026-05-01T09:00:00+08:00"
     for argv, user in [
         (["report", "P-2022-0002", "--type", "medical", "--event-date", yesterday], "li"),
@@ -115,4 +115,4 @@ def test_cli_md_time_claims_now_on_a_real_database_is_exit_6_for_every_command(r
     ]:
         error = real_db.fails(6, *argv, as_=user, now=fixed).error
         assert error["code"] == "forbidden" and "CLAIMS_NOW" in error["message"] and "--training" in error["message"], argv
-    assert real_db.ok("status", claim, as_="li").json["state"] == "reported"
+    assert real_db.ok("status", claim).json["state"] == "reported"

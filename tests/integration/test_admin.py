@@ -88,9 +88,9 @@ def test_policy_show_masks_id_numbers_for_the_admin(claims):
 
 
 def test_users_roles_and_limits_are_recorded_in_the_admin_chain(claims):
-    claims.ok("user", "add", "wang", "--role", "senior", "--limit", "200000")
+    claims.ok("user", "role", "wang", "--role", "senior", "--limit", "200000")
     last = json.loads(_admin_events(claims.db)[-1][2])
-    assert last == {"user": "wang", "role": "senior", "limit": "200000.00"}
+    assert last == {"user": "wang", "role": "senior", "limit": "200000.00", "previous_role": "handler", "previous_limit": "50000.00"}
     trail = claims.ok("history", "@admin", as_="qian").json
     assert trail[0]["event"] == "init" and trail[0]["from"] is None
     assert claims("history", "@admin", as_="li").code == 6
@@ -102,7 +102,20 @@ def test_limit_is_only_for_handlers_and_seniors(claims):
 
 
 def test_the_last_admin_cannot_be_demoted(claims):
-    result = claims("user", "add", "admin", "--role", "auditor")
+    result = claims("user", "role", "admin", "--role", "auditor")
     assert result.code == 4 and "only admin" in result.error["message"]
     claims.ok("user", "add", "root2", "--role", "admin")
-    assert claims.ok("user", "add", "admin", "--role", "auditor").json["role"] == "auditor"
+    assert claims.ok("user", "role", "admin", "--role", "auditor").json["role"] == "auditor"
+
+
+def test_adding_an_existing_user_is_a_conflict_that_changes_nothing(claims):
+    before = _admin_events(claims.db)
+    result = claims("user", "add", "wang", "--role", "senior")
+    assert result.code == 5 and _admin_events(claims.db) == before
+    assert "already exists (handler, limit 50000.00)" in result.error["message"] and "claims user role wang" in result.error["message"]
+    assert {"user": "wang", "role": "handler", "limit": "50000.00"} in claims.ok("user", "list").json
+
+
+def test_a_role_change_of_an_unknown_user_is_not_found(claims):
+    result = claims("user", "role", "nobody", "--role", "agent")
+    assert result.code == 3 and "claims user add" in result.error["message"]

@@ -57,7 +57,7 @@ class ClaimLifecycle(RuleBasedStateMachine):
         self.dir = tempfile.TemporaryDirectory()
         self.db = str(Path(self.dir.name) / "claims.db")
         self.now = datetime.fromisoformat("2026-05-01T09:00:00+08:00")
-        admin.init(self.db, training=True, settings_file=None, user_name="admin", now_text=self.now.isoformat())
+        admin.init(self.db, training=True, settings_file=None, asked="admin", now_text=self.now.isoformat())
         office = self.office("admin")
         crowd = [("li", "agent", None), ("wang", "handler", "50000"), ("zhao", "senior", None), ("sun", "handler", "100000")]
         for name, role, limit in crowd:

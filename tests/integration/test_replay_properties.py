@@ -81,7 +81,7 @@ class AuditedBook(RuleBasedStateMachine):
         self.folder = tempfile.TemporaryDirectory()
         self.db = str(Path(self.folder.name) / "claims.db")
         self.now = datetime.fromisoformat("2026-05-01T09:00:00+08:00")
-        admin.init(self.db, training=True, settings_file=None, user_name="admin", now_text=self.now.isoformat())
+        admin.init(self.db, training=True, settings_file=None, asked="admin", now_text=self.now.isoformat())
         office = self.office("admin")
         for name, role, limit in USERS:
             admin.add_user(office, name, role, limit)
