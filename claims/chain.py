@@ -89,8 +89,9 @@ class ChainCheck:
                 what = f"seq {seq} appears again"
             problems.append(Problem(self.chain, seq, "seq", f"{what} (found seq {seq} after {self.next_seq - 1 or 'nothing'})"))
         if row.prev_hash != self.head:
-            expected = "null (it is the first event)" if self.head is None else f"{self.head[:12]}…, the hash of the event before"
-            problems.append(Problem(self.chain, seq, "chain", f"prev_hash is {_short(row.prev_hash)}, expected {expected}"))
+            expected = "null, as the first event's" if self.head is None else "the hash of the event before it"
+            found = "null" if row.prev_hash is None else "another value"
+            problems.append(Problem(self.chain, seq, "chain", f"prev_hash is {found}; it must be {expected}"))
         payload = self._link_quickly(row, problems)
         if seq == self.watch:
             self.watched = row.hash
@@ -129,7 +130,7 @@ class ChainCheck:
         return payload
 
     def _hash_problem(self, row: StoredEvent) -> Problem:
-        return Problem(self.chain, row.seq, "hash", f"the stored hash {_short(row.hash)} does not match the event's content")
+        return Problem(self.chain, row.seq, "hash", "the stored hash does not match the event's content")
 
     def _payload(self, row, problems: list[Problem]) -> dict | None:
         try:
@@ -174,6 +175,3 @@ def parse_json(text: str):
         end = -1
     return value if end == len(text) else json.loads(text)  # not bare JSON: let json.loads accept it, or say why not
 
-
-def _short(digest) -> str:
-    return "null" if digest is None else f"{str(digest)[:12]}…"

@@ -127,9 +127,12 @@ def _check_character(first17: str) -> str:
 
 
 def mask(value: str | None) -> str | None:
-    """Keep the first 3 and last 4 characters of an identifier, hide the rest."""
+    """An identifier (ID, passport, phone, bank account) as a role that may not see it is shown: at most its last four
+    characters and at most a quarter of them (18-character resident ID → 4, passport → 2, phone → 2), the rest as *.
+
+    Shown that way, what remains cannot identify the person; e.g. a passport masked to ``E12**5678`` would show 7 of 9.
+    """
     if not value:
         return value
-    if len(value) <= 7:
-        return "*" * len(value)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+    shown = min(4, len(value) // 4)
+    return "*" * (len(value) - shown) + value[len(value) - shown:]

@@ -146,7 +146,7 @@ def history(rows: list[dict]) -> None:
     for r, move in zip(rows, moves, strict=True):
         when = r["at"][:16].replace("T", " ")
         typer.echo(f"{r['seq']:>4}  {when}  {typer.style(r['event'].ljust(events), bold=True)}  {move.ljust(states)}  "
-                   f"{r['actor']} ({r['role']})  {r['hash'][:8]}")
+                   f"{r['actor']} ({r['role']})" + (f"  {r['hash'][:8]}" if r["hash"] else ""))
         for line in textwrap.wrap(_details(r["payload"]), width):
             typer.echo(" " * 8 + typer.style(line, dim=True))
 

@@ -7,8 +7,8 @@ settings_version, prev_hash`` — plus ``hash``. To re-verify an event with your
 of non-ASCII; values as exported — ``seq`` a number, ``payload`` an object, empty ``from`` or
 ``prev_hash`` as ``null``), and take its SHA-256 in hex; it must equal ``hash``, and each
 ``prev_hash`` must be the ``hash`` of the seq before it in the same ``claim_id``. Every JSON line
-is itself in canonical form. Roles that may not see personal data (admin) get masked payloads,
-which then no longer re-hash: auditors export the raw log.
+is itself in canonical form. Roles that may not see personal data (admin) get masked payloads and no
+hashes (docs/security.md, What masking guarantees): auditors export the raw log.
 """
 
 from __future__ import annotations
@@ -110,12 +110,12 @@ def export(office: Office, fmt: str, only: str | None, out) -> int:
 
 def _exported(row, user: dict) -> dict:
     try:
-        payload = masked(json.loads(row.payload), user)
+        payload = json.loads(row.payload)
     except (TypeError, ValueError):
         payload = row.payload  # not JSON: exported as stored, and it will not re-hash
-    return {"claim_id": row.claim_id, "seq": row.seq, "event": row.event, "from": row.from_state, "to": row.to_state, "at": row.at,
-            "actor": row.actor, "role": row.role, "payload": payload, "settings_version": row.settings_version,
-            "prev_hash": row.prev_hash, "hash": row.hash}
+    return masked({"claim_id": row.claim_id, "seq": row.seq, "event": row.event, "from": row.from_state, "to": row.to_state,
+                   "at": row.at, "actor": row.actor, "role": row.role, "payload": payload, "settings_version": row.settings_version,
+                   "prev_hash": row.prev_hash, "hash": row.hash}, user)
 
 
 def _jsonl_writer(out):

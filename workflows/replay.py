@@ -19,11 +19,13 @@ from claims.chain import ChainCheck, Problem
 from claims.errors import RuleRefused
 from claims.records import NEW, Claim, evolve
 from claims.settings import Settings
+from claims.values import mask
 from workflows.admin_record import AdminRecord
 from workflows.cases import EVENTS
 from workflows.judge import Judge
 from workflows.roles import may_run
 from workflows.step import Step
+from workflows.views import DIGEST_KEYS, PII_KEYS
 
 FOLLOW_UPS = {"notice": "apply"}  # events a command records right after itself -> that command
 CLAIM_FIELDS = tuple(f.name for f in fields(Claim))
@@ -230,21 +232,64 @@ def _snapshot_fields(snapshot: str, claim: Claim) -> str:
         return "everything (it is not JSON)"
     if not isinstance(stored, dict):
         return "everything (it is not a JSON object)"
-    names = [name for name in sorted(set(stored) | set(CLAIM_FIELDS)) if stored.get(name) != getattr(claim, name, None)]
-    if len(names) > 2:
-        return ", ".join(names)
-    return ", ".join(f"{name} (stored {_short(stored.get(name))}, replayed {_short(getattr(claim, name, None))})" for name in names) or \
-        "its JSON form"
+    replayed = {name: getattr(claim, name) for name in CLAIM_FIELDS}
+    return _differences(stored, replayed, "stored", "replayed") or "its JSON form"
 
 
 def _difference(recorded: dict, derived: dict) -> str:
-    keys = [k for k in sorted(set(recorded) | set(derived)) if recorded.get(k) != derived.get(k)]
-    return "; ".join(f"{k}: recorded {_short(recorded.get(k))}, derived {_short(derived.get(k))}" for k in keys)
+    return _differences(recorded, derived, "recorded", "derived")
+
+
+def _differences(first, second, first_name: str, second_name: str, limit: int = 4) -> str:
+    """Where two documents differ, as paths to the differing values (values shown only where they are not personal data)."""
+    found = list(_leaf_differences(first, second, ""))
+    shown = [_described(path, a, b, first_name, second_name) for path, a, b in found[:limit]]
+    more = f"; and {len(found) - limit} more" if len(found) > limit else ""
+    return "; ".join(shown) + more
+
+
+def _leaf_differences(a, b, path: str):
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in sorted(set(a) | set(b), key=str):
+            if a.get(key, _ABSENT) != b.get(key, _ABSENT):
+                yield from _leaf_differences(a.get(key, _ABSENT), b.get(key, _ABSENT), f"{path}.{key}" if path else str(key))
+    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for index, (x, y) in enumerate(zip(a, b, strict=True)):
+            if x != y:
+                yield from _leaf_differences(x, y, f"{path}[{index}]")
+    else:
+        yield path, a, b
+
+
+def _described(path: str, a, b, first_name: str, second_name: str) -> str:
+    key = path.rsplit(".", 1)[-1].split("[", 1)[0]
+    if key in PII_KEYS or key in DIGEST_KEYS:
+        return f"{path} differs"
+    return f"{path}: {first_name} {_short(a)}, {second_name} {_short(b)}"
+
+
+class _Absent:
+    def __repr__(self) -> str:
+        return "absent"
+
+
+_ABSENT = _Absent()
 
 
 def _short(value) -> str:
-    text = canonical_json(value)
+    if value is _ABSENT:
+        return "absent"
+    text = canonical_json(_safe(value))
     return text if len(text) <= 80 else text[:77] + "…"
+
+
+def _safe(value):
+    """A value for a problem text: identifiers masked and digests left out, whoever reads it."""
+    if isinstance(value, dict):
+        return {k: ("…" if k in DIGEST_KEYS else mask(v) if k in PII_KEYS and isinstance(v, str) else _safe(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_safe(v) for v in value]
+    return value
 
 
 def _step_view(row, problems: list[Problem], judged: bool) -> dict:

@@ -15,11 +15,12 @@ from claims import audit_reads
 from claims.anchor import Anchor, anchor_document, read_anchor
 from claims.audit import ADMIN_CHAIN
 from claims.chain import Problem
-from claims.errors import NotFound
+from claims.errors import Forbidden, NotFound
 from claims.storage import Tx
 from workflows.admin_record import read_admin_record
 from workflows.office import Office
 from workflows.verify_ranges import Findings, anchor_problems, jobs_for, verify_range, verify_ranges
+from workflows.views import masked, sees_personal_data
 
 
 class Progress:
@@ -39,7 +40,7 @@ def verify(office: Office, only: str | None = None, anchor_path: str | None = No
     with office.store.read() as tx:
         if only is not None and only != ADMIN_CHAIN and not _exists(tx, only):
             raise NotFound(f"claim {only!r} not found", claim=only)
-        office.authorized_user(tx, "audit")
+        user = office.authorized_user(tx, "audit")
         heads = dict(anchor.heads) if anchor else {}
         findings = Findings()
         record = read_admin_record(tx, watch=heads.get(ADMIN_CHAIN, (None,))[0])
@@ -59,7 +60,7 @@ def verify(office: Office, only: str | None = None, anchor_path: str | None = No
                     for name in audit_reads.missing_triggers(tx)]
     if anchor:
         _anchor_leftovers(findings, anchor, heads, only)
-    return {
+    return masked({
         "ok": findings.total == 0,
         "claims": claims,
         "events": events + record.events,
@@ -71,7 +72,7 @@ def verify(office: Office, only: str | None = None, anchor_path: str | None = No
         "warnings": warnings,
         "jobs": workers,
         "seconds": round(time.perf_counter() - started, 3),
-    }
+    }, user)
 
 
 def _exists(tx: Tx, claim_id: str) -> bool:
@@ -118,6 +119,9 @@ def _anchor_leftovers(findings: Findings, anchor: Anchor, heads: dict, only: str
 def anchor(office: Office) -> dict:
     """The anchor document of the log as it stands (claims.anchor describes the format)."""
     with office.store.read() as tx:
-        office.authorized_user(tx, "audit")
+        user = office.authorized_user(tx, "audit")
+        if not sees_personal_data(user):
+            raise Forbidden(f"not allowed: an anchor holds the hashes of events with personal data the {user['role']} role is not "
+                            "shown (docs/security.md, What masking guarantees); an auditor takes anchors", rule="role")
         heads = [(row.claim_id, row.seq, row.hash) for row in audit_reads.heads(tx)]
     return anchor_document(heads, office.clock.now().isoformat(timespec="seconds"))

@@ -93,7 +93,7 @@ def anchor_problems(chain: str, head: tuple[int, str], last_seq: int, watched: s
         return [Problem(chain, seq, "anchor", f"the log ends at seq {last_seq}, but the anchor covers seq {seq}: "
                                               "events were removed from the tail")]
     if watched != digest:
-        return [Problem(chain, seq, "anchor", f"seq {seq} now has hash {str(watched)[:12]}…, the anchor holds {digest[:12]}…: "
+        return [Problem(chain, seq, "anchor", f"seq {seq} no longer has the hash the anchor holds: "
                                               "the chain was rewritten after the anchor was taken")]
     return []
 

@@ -15,6 +15,7 @@ from workflows.roles import SEES_PII, may_run
 from workflows.step import Step
 
 PII_KEYS = frozenset({"id_number", "phone", "bank_account"})
+DIGEST_KEYS = frozenset({"hash", "prev_hash", "sha256", "file_sha256", "digest", "policy_digest", "root"})
 
 
 def status(claim: Claim, settings: Settings, user: dict, now) -> dict:
@@ -90,19 +91,36 @@ def history(events: list[AuditEvent], user: dict) -> list[dict]:
     return [masked(e.as_history(), user) for e in events]
 
 
+def sees_personal_data(user: dict) -> bool:
+    return user["role"] in SEES_PII
+
+
 def masked(value, user: dict):
-    """ID numbers, phone numbers and bank accounts hidden from roles that don't need them."""
-    if user["role"] in SEES_PII:
+    """What a role that may not see personal data is shown (docs/security.md, What masking guarantees).
+
+    ID numbers, phone numbers and bank accounts are masked, and every digest is withheld — event hashes, chain links,
+    file, policy and import digests: a digest over a value with a few hidden digits gives the value away to anyone who
+    tries the candidates, and each event's hash covers every event before it.
+    """
+    if sees_personal_data(user):
         return value
     return _mask_walk(value)
 
 
 def _mask_walk(value):
     if isinstance(value, dict):
-        return {k: (mask(v) if k in PII_KEYS and isinstance(v, str) else _mask_walk(v)) for k, v in value.items()}
+        return {k: _mask_entry(k, v) for k, v in value.items()}
     if isinstance(value, list):
         return [_mask_walk(v) for v in value]
     return value
+
+
+def _mask_entry(key: str, value):
+    if key in DIGEST_KEYS:
+        return None
+    if key in PII_KEYS and isinstance(value, str):
+        return mask(value)
+    return _mask_walk(value)
 
 
 def _applicant(applicant: dict | None, user: dict) -> dict | None:

@@ -155,7 +155,7 @@ def test_csv_export_of_one_claim_rehashes_too(claims, walk):
 def test_export_masks_personal_data_for_an_admin(claims, walk):
     claim = walk.critical_illness("applied")
     out = claims.ok("audit", "export", "--claim", claim, as_="admin").out
-    assert "630102197502110013" not in out and "630*" in out
+    assert "630102197502110013" not in out and "**0013" in out
     assert "630102197502110013" in claims.ok("audit", "export", "--claim", claim, as_="qian").out
 
 

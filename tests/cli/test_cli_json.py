@@ -205,9 +205,9 @@ def test_global_options_from_the_environment(claims, walk):
 def test_deck_slide19_agent_sees_id_numbers_masked_in_status_and_history(claims, walk):
     claim = walk.critical_illness("applied")
     status = claims.ok("status", claim, as_="li").json
-    assert status["applicant"]["id_number"] == "630***********0013"
+    assert status["applicant"]["id_number"] == "**************0013"
     history = claims.ok("history", claim, as_="li").out
-    assert "630102197502110013" not in history and "630***********0013" in history
+    assert "630102197502110013" not in history and "**************0013" in history
 
 
 def test_deck_slide19_handler_sees_the_id_number(claims, walk):
@@ -237,6 +237,6 @@ def test_deck_slide19_phone_numbers_on_the_policy_are_masked_for_agents(claims, 
     agent_view = claims.ok("history", claim, as_="li").out
     for secret in ("13912345678", "13887654321", insured["id_number"], heir["id_number"]):
         assert secret not in agent_view
-    assert "139****5678" in agent_view
+    assert "*********78" in agent_view
     handler_view = claims.ok("history", claim, as_="wang").out
     assert "13912345678" in handler_view and heir["id_number"] in handler_view

@@ -50,10 +50,6 @@ def _reference_parse_json(text: str):
     return value if end == len(text) else json.loads(text)
 
 
-def _short(digest) -> str:
-    return "null" if digest is None else f"{str(digest)[:12]}…"
-
-
 class Reference:
     def __init__(self, chain: str, watch: int | None = None):
         self.chain, self.next_seq, self.head, self.watch, self.watched = chain, 1, None, watch, None
@@ -68,15 +64,16 @@ class Reference:
                 what = f"seq {seq} appears again"
             problems.append(Problem(self.chain, seq, "seq", f"{what} (found seq {seq} after {self.next_seq - 1 or 'nothing'})"))
         if row.prev_hash != self.head:
-            expected = "null (it is the first event)" if self.head is None else f"{self.head[:12]}…, the hash of the event before"
-            problems.append(Problem(self.chain, seq, "chain", f"prev_hash is {_short(row.prev_hash)}, expected {expected}"))
+            expected = "null, as the first event's" if self.head is None else "the hash of the event before it"
+            found = "null" if row.prev_hash is None else "another value"
+            problems.append(Problem(self.chain, seq, "chain", f"prev_hash is {found}; it must be {expected}"))
         payload = self._payload(row, problems)
         if payload is not None:
             canonical = standard_json(payload)
             if canonical != row.payload:
                 problems.append(Problem(self.chain, seq, "payload", "the stored payload is not canonical JSON text"))
             if _reference_spliced_hash(row, canonical) != row.hash:
-                problems.append(Problem(self.chain, seq, "hash", f"the stored hash {_short(row.hash)} does not match the event's content"))
+                problems.append(Problem(self.chain, seq, "hash", "the stored hash does not match the event's content"))
         if seq == self.watch:
             self.watched = row.hash
         self.head = row.hash

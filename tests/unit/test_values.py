@@ -6,6 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from claims.errors import BadInput
 from claims.values import add_days, add_years, age_on, mask, money, parse_amount, parse_date, resident_id_problem, with_check_digit
@@ -124,8 +126,17 @@ def test_civil_code_age_turns_on_the_birthday():
     assert age_on(born, date(2026, 5, 1)) == 18
 
 
-def test_deck_slide_19_masking_keeps_first_three_and_last_four():
-    assert mask("630102197502110013") == "630***********0013"
-    assert mask("6222021234567890") == "622*********7890"
-    assert mask("1234567") == "*******"
+def test_deck_slide_19_masking_shows_at_most_the_last_four_and_a_quarter():
+    assert mask("630102197502110013") == "**************0013"  # resident ID: the birth date and region are hidden
+    assert mask("6222021234567890") == "************7890"  # bank account
+    assert mask("E12345678") == "*******78"  # passport: 2 of 9, not E12**5678's 7 of 9
+    assert mask("13912345678") == "*********78"  # phone
+    assert mask("1234567") == "******7" and mask("123") == "***"
     assert mask(None) is None and mask("") == ""
+
+
+@given(st.text(min_size=1, max_size=40))
+def test_a_mask_never_shows_more_than_a_quarter_nor_more_than_four(value):
+    shown, kept = mask(value), min(4, len(value) // 4)
+    assert len(shown) == len(value)
+    assert shown == "*" * (len(value) - kept) + value[len(value) - kept:]
