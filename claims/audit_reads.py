@@ -26,9 +26,12 @@ SELECT_EVENTS = f"SELECT {', '.join(EVENT_COLUMNS)} FROM audit_event"
 NOT_ADMIN = f"claim_id != '{ADMIN_CHAIN}'"
 
 
-def chains(tx: Tx, only: str | None = None, lo: str | None = None, hi: str | None = None, page: int = PAGE):
-    """(claim row, its events in seq order) for every claim — or just `only`, or those with lo <= id < hi — in id order."""
+def chains(tx: Tx, only: str | None = None, lo: str | None = None, hi: str | None = None, page: int = PAGE, on_page=None):
+    """(claim row, its events in seq order) for every claim — or just `only`, or those with lo <= id < hi — in id order.
+    `on_page(rows)` is told each page of claim rows before their chains are yielded."""
     for rows in _claim_pages(tx, only, lo, hi, page):
+        if on_page is not None:
+            on_page(rows)
         ids = [row.id for row in rows]
         events = {claim_id: list(group) for claim_id, group in groupby(_events_of(tx, ids), key=attrgetter("claim_id"))}
         for row in rows:
@@ -69,8 +72,8 @@ def split_points(tx: Tx, parts: int) -> list[str]:
 
 
 def _events_of(tx: Tx, claim_ids: list[str]):
-    marks = ", ".join("?" * len(claim_ids))
-    return map(StoredEvent._make, tx.rows(f"{SELECT_EVENTS} WHERE claim_id IN ({marks}) ORDER BY claim_id, seq", claim_ids))
+    marks, params = _marks(claim_ids)
+    return map(StoredEvent._make, tx.rows(f"{SELECT_EVENTS} WHERE claim_id IN ({marks}) ORDER BY claim_id, seq", params))
 
 
 def chain(tx: Tx, claim_id: str) -> list:
@@ -96,6 +99,34 @@ def orphan_chains(tx: Tx, only: str | None = None) -> list[tuple[str, int]]:
 def settings_bodies(tx: Tx) -> list[tuple[str, str]]:
     """Every stored settings version and its body, as stored."""
     return [(version, body) for version, body in tx.rows("SELECT version, body FROM settings_version")]
+
+
+def meta_value(tx: Tx, key: str) -> str | None:
+    return tx.value("SELECT value FROM meta WHERE key = :key", {"key": key})
+
+
+def policy_versions(tx: Tx, numbers: list[str] | None = None):
+    """(number, digest, body) of every stored policy version (or those of `numbers`), streamed."""
+    if numbers is None:
+        return iter(tx.rows("SELECT number, digest, body FROM policy_version ORDER BY number"))
+    marks, params = _marks(numbers)
+    return iter(tx.rows(f"SELECT number, digest, body FROM policy_version WHERE number IN ({marks})", params))
+
+
+def policy_bodies(tx: Tx, numbers) -> dict[str, str]:
+    """{digest: body} of every stored version of the given policies."""
+    return {digest: body for _, digest, body in policy_versions(tx, sorted(set(numbers)))} if numbers else {}
+
+
+def policies(tx: Tx):
+    """(number, digest, body) of every policy in force, streamed."""
+    return iter(tx.rows("SELECT number, digest, body FROM policy ORDER BY number"))
+
+
+def _marks(values: list) -> tuple[str, dict]:
+    """Named placeholders for an IN list (every back end accepts them)."""
+    params = {f"v{i}": value for i, value in enumerate(values)}
+    return ", ".join(f":{name}" for name in params), params
 
 
 def users(tx: Tx) -> list[tuple[str, str, str | None]]:

@@ -39,6 +39,10 @@ APPEND_ONLY = (
     "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END",
     "CREATE TRIGGER IF NOT EXISTS audit_event_no_delete BEFORE DELETE ON audit_event "
     "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS policy_version_no_update BEFORE UPDATE ON policy_version "
+    "BEGIN SELECT RAISE(ABORT, 'policy_version is append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS policy_version_no_delete BEFORE DELETE ON policy_version "
+    "BEGIN SELECT RAISE(ABORT, 'policy_version is append-only'); END",
 )
 
 CLAIM_FIELDS = tuple(f.name for f in fields(Claim))
@@ -55,7 +59,7 @@ def _insert(table: str, columns: tuple[str, ...]) -> str:
 ALL_META = "SELECT key, value FROM meta"
 SETTINGS_BODY = "SELECT body FROM settings_version WHERE version = :version"
 USER_ROW = "SELECT name, role, authority_limit FROM app_user WHERE name = :name"
-POLICY_BODY = "SELECT body FROM policy WHERE number = :number"
+POLICY_BODY = "SELECT body, digest FROM policy WHERE number = :number"
 CLAIM_SNAPSHOT = "SELECT snapshot, state, next_due FROM claim WHERE id = :claim_id"
 CLAIMS_ON_POLICY = "SELECT snapshot FROM claim WHERE policy = :policy AND type = :claim_type"
 INSERT_CLAIM = _insert("claim", CLAIM_COLUMNS)
@@ -66,6 +70,7 @@ CHAIN_HEAD = "SELECT seq, hash FROM audit_event WHERE claim_id = :claim_id ORDER
 INSERT_EVENT = _insert("audit_event", EVENT_COLUMNS)
 CHAIN_EVENTS = f"SELECT {', '.join(EVENT_COLUMNS)} FROM audit_event WHERE claim_id = :claim_id ORDER BY seq"
 INSERT_POLICY = _insert("policy", ("number", "body", "digest"))
+INSERT_POLICY_VERSION = _insert("policy_version", ("number", "digest", "body", "imported_seq")) + " ON CONFLICT DO NOTHING"
 UPDATE_POLICY = "UPDATE policy SET body = :body, digest = :digest WHERE number = :number"
 
 
@@ -304,6 +309,7 @@ class Tx:
         self.conn = conn
         self._meta: dict[str, str] | None = None  # read once per transaction (its snapshot cannot change under it)
         self._training: bool | None = None
+        self._training_checked = False
         self._indexed: dict[str, tuple] = {}  # claim id -> its indexed columns as read in this transaction
 
     def rows(self, sql: str, params: dict | tuple = ()):
@@ -339,13 +345,14 @@ class Tx:
             self.conn.execute("UPDATE meta SET value = :value WHERE key = :key", {"key": key, "value": value})
         self._meta[key] = value
 
-    def training(self) -> bool:
-        """Whether this is a training database, as its audited ``init`` event says (and ``meta`` must agree).
+    def training(self, *, strict: bool = True) -> bool:
+        """Whether this is a training database, as its audited ``init`` event says (and, when `strict`, ``meta`` must agree).
 
         Decided once, at init, and read from the hash-chained admin log: flipping ``meta.training`` cannot make
-        a real database a training one (where anyone may be named and the clock chosen).
+        a real database a training one (where anyone may be named and the clock chosen). Auditors' commands read it
+        without `strict`, so that `audit verify` can report the disagreement instead of stopping at it.
         """
-        if self._training is None:
+        if self._training is None or (strict and not self._training_checked):
             row = self.conn.execute(INIT_EVENT, {"chain": ADMIN_CHAIN}).fetchone()
             try:
                 training = json.loads(row[1])["training"] if row is not None and row[0] == "init" else None
@@ -355,10 +362,10 @@ class Tx:
                 raise IntegrityFailure("the database has no readable init event: it is not a claims database, or `claims init` "
                                        "did not finish")
             stored = self.meta("training")
-            if stored is not None and stored != ("1" if training else "0"):
+            if strict and stored is not None and stored != ("1" if training else "0"):
                 raise IntegrityFailure(f"meta.training says {stored!r} but the audited init event says training={training}: "
                                        "the database was altered; run `claims audit verify`")
-            self._training = training
+            self._training, self._training_checked = training, strict
         return self._training
 
     def settings(self, version: str) -> Settings:
@@ -392,8 +399,9 @@ class Tx:
 
     # policies -----------------------------------------------------------------------------
     def policy(self, number: str) -> dict | None:
-        body = self.value(POLICY_BODY, {"number": number})
-        return None if body is None else _loads(body)
+        """The policy in force: its body, with ``"digest"`` naming the imported version it is (facts record it)."""
+        row = self.conn.execute(POLICY_BODY, {"number": number}).fetchone()
+        return None if row is None else {**_loads(row[0]), "digest": row[1]}
 
     def policy_digests(self, numbers: list[str]) -> dict[str, str]:
         found = {}
@@ -403,10 +411,13 @@ class Tx:
             found.update(self.conn.execute(f"SELECT number, digest FROM policy WHERE number IN ({marks})", chunk).fetchall())
         return found
 
-    def put_policies(self, new: list[dict], changed: list[dict]) -> None:
-        """New and changed policies as `policy_row`s (an import serialises and hashes each policy once)."""
+    def put_policies(self, new: list[dict], changed: list[dict], imported_seq: int) -> None:
+        """New and changed policies as `policy_row`s (an import serialises and hashes each policy once), and each as a version
+        attested by the admin event at `imported_seq` (a body imported before, A → B → A, keeps its first version row)."""
         self.conn.executemany(INSERT_POLICY, new)
         self.conn.executemany(UPDATE_POLICY, changed)
+        versions = [{**row, "imported_seq": imported_seq} for row in (*new, *changed)]
+        self.conn.executemany(INSERT_POLICY_VERSION, versions)
 
     # claims -------------------------------------------------------------------------------
     def claim(self, claim_id: str) -> Claim | None:

@@ -36,6 +36,16 @@ class PolicyRow(SQLModel, table=True):
     digest: str
 
 
+class PolicyVersionRow(SQLModel, table=True):
+    """Every policy body ever imported, with the admin event that attested it. Append-only, like the audit log."""
+
+    __tablename__ = "policy_version"
+    number: str = Field(primary_key=True)
+    digest: str = Field(primary_key=True)
+    body: str
+    imported_seq: int
+
+
 class ClaimRow(SQLModel, table=True):
     """The current state of a claim; always equal to the fold of its audit events."""
 

@@ -102,27 +102,45 @@ def _keep_an_admin(tx: Tx, current: dict, role: str) -> None:
 
 
 def import_policies(office: Office, path: str) -> dict:
-    """Idempotent by policy number: new and changed policies are imported, the rest unchanged."""
+    """Idempotent by policy number: new and changed policies are imported, the rest unchanged.
+
+    The admin event lists the digest of every body it brings in force, and each body is kept as a policy version: `audit
+    verify` proves every policy body against the import that attested it, and every decision against the version it read.
+    """
     policies = read_policy_file(path)
-    with office.store.write() as tx:
+    file_digest = _file_digest(path)
+
+    def work(tx: Tx) -> dict:
         admin = office.authorized_user(tx, "policy")
-        settings = office.settings(tx)
         known = tx.policy_digests([p["policy"] for p in policies])
         rows = {p["policy"]: policy_row(p) for p in policies}  # digest = sha256 of the canonical body, computed once
-        digests = {number: row["digest"] for number, row in rows.items()}
-        new = [p for p in policies if p["policy"] not in known]
-        changed = [p for p in policies if p["policy"] in known and known[p["policy"]] != digests[p["policy"]]]
-        tx.put_policies([rows[p["policy"]] for p in new], [rows[p["policy"]] for p in changed])
+        new = [rows[p["policy"]] for p in policies if p["policy"] not in known]
+        changed = [rows[p["policy"]] for p in policies if p["policy"] in known and known[p["policy"]] != rows[p["policy"]]["digest"]]
+        tx.put_policies(new, changed, imported_seq=tx.chain_head(ADMIN_CHAIN)[0] + 1)
         payload = {
             "file": Path(path).name,
-            "file_sha256": sha256_hex(Path(path).read_text(encoding="utf-8")),
+            "file_sha256": file_digest,
             "new": len(new),
-            "changed": [p["policy"] for p in changed],
+            "changed": [row["number"] for row in changed],
             "unchanged": len(policies) - len(new) - len(changed),
-            "digest": sha256_hex(canonical_json(sorted(digests.items()))),
+            "digest": sha256_hex(canonical_json(sorted((number, row["digest"]) for number, row in rows.items()))),
+            "policies": [{"policy": row["number"], "digest": row["digest"]} for row in sorted(new + changed, key=_number)],
         }
-        _admin_event(tx, admin, office.now(tx), settings, "policy_import", payload)
-    return {"imported": len(new) + len(changed), "unchanged": payload["unchanged"]}
+        _admin_event(tx, admin, office.now(tx), office.settings(tx), "policy_import", payload)
+        return {"imported": len(new) + len(changed), "unchanged": payload["unchanged"]}
+
+    return office.store.transact(work)
+
+
+def _number(row: dict) -> str:
+    return row["number"]
+
+
+def _file_digest(path: str) -> str:
+    import hashlib
+
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def show_policy(office: Office, number: str) -> dict:

@@ -28,15 +28,19 @@ ACTIVE = "active"
 class AdminRecord:
     """The settings versions and the role history the admin chain proves."""
 
-    def __init__(self):
+    def __init__(self, checked_at: datetime | None = None):
         self.training = False
+        self.checked_at = checked_at  # when this verification runs: outside training no step can be dated later
         self.settings: dict[str, Settings] = {}  # usable versions
         self.unusable: dict[str, str] = {}  # version -> why it cannot be used
         self.problems: list[Problem] = []
         self.events = 0
         self.last_seq = 0
         self.watched: str | None = None  # the hash at an anchor's seq, when asked
-        self._spans: dict[tuple[str, str], list[list]] = {}  # (user, role) -> [[from, until or None], ...]
+        self._spans: dict[tuple[str, str], list[list]] = {}  # (user, role) -> [[from, until or None, limit], ...]
+        self.policy_versions: dict[str, tuple[str, int]] = {}  # digest -> (policy number, seq of the import that attested it)
+        self.policy_in_force: dict[str, str] = {}  # policy number -> the digest its last import brought in force
+        self.import_times: dict[int, datetime] = {}  # admin seq of each policy import -> its time
         self._current: dict[str, tuple[str, str | None, tuple[str, str]]] = {}  # user -> (role, limit, span key)
 
     # roles ------------------------------------------------------------------------------------
@@ -51,17 +55,35 @@ class AdminRecord:
             return False
         if self.training:
             return True
-        for start, until in spans:  # (a loop, not any() over a generator: replay asks this for every event)
+        for start, until, _ in spans:  # (a loop, not any() over a generator: replay asks this for every event)
             if start <= now and (until is None or now < until):
                 return True
         return False
+
+    def from_the_future(self, at: datetime | None) -> bool:
+        """Whether a step outside a training database claims a time after this verification (its clock was chosen)."""
+        return not self.training and self.checked_at is not None and at is not None and at > self.checked_at
+
+    def limits(self, name: str, role: str, now: datetime) -> set[str | None]:
+        """The authority limits `name` was registered with, as `role`, at `now` (in a training database: ever)."""
+        return {limit for start, until, limit in self._spans.get((name, role), ())
+                if self.training or (start <= now and (until is None or now < until))}
+
+    def attested(self, number: str, digest: str, now: datetime) -> str | None:
+        """Why the policy version `digest` cannot have been what a step at `now` read of policy `number`, or None."""
+        found = self.policy_versions.get(digest)
+        if found is None or found[0] != number:
+            return f"no policy import attests the version of {number} it records"
+        if not self.training and self.import_times[found[1]] > now:
+            return f"the version of {number} it records was imported only later (admin seq {found[1]})"
+        return None
 
     def register(self, name: str, role: str, limit: str | None, when: datetime) -> None:
         current = self._current.get(name)
         if current is not None:
             self._spans[current[2]][-1][1] = when
         key = (name, role)
-        self._spans.setdefault(key, []).append([when, None])
+        self._spans.setdefault(key, []).append([when, None, limit])
         self._current[name] = (role, limit, key)
 
     def registered(self) -> dict[str, tuple[str, str | None]]:
@@ -69,13 +91,73 @@ class AdminRecord:
         return {name: (role, limit) for name, (role, limit, _) in self._current.items()}
 
 
-def read_admin_record(tx: Tx, watch: int | None = None) -> AdminRecord:
-    """Walk the admin chain, then prove the stored settings versions and users against it."""
-    record = AdminRecord()
+def read_admin_record(tx: Tx, watch: int | None = None, *, prove_policies: bool = True, now: datetime | None = None) -> AdminRecord:
+    """Walk the admin chain, then prove the stored settings versions, users, training flag and policies against it.
+    `now` is when the verification runs (outside a training database, no event may be dated after it)."""
+    record = AdminRecord(now)
     attested = _walk_admin_chain(tx, record, watch)
     _prove_settings(tx, record, attested)
     _prove_users(tx, record)
+    _prove_training(tx, record)
+    if prove_policies:
+        _prove_policies(tx, record)
     return record
+
+
+def future_problem(chain: str, row, record: AdminRecord) -> Problem:
+    return Problem(chain, row.seq, "at", f"the event is dated {row.at}, after this verification ({record.checked_at.isoformat()}): "
+                                         "outside a training database nobody chooses the clock")
+
+
+def _time(text) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def _check_previous(record: AdminRecord, row, payload: dict) -> None:
+    """A user_add is for a new name; a user_role's previous role and limit are what the chain had registered."""
+    current = record.registered().get(payload["user"])
+    if row.event == "user_add" and current is not None:
+        record.problems.append(Problem(ADMIN_CHAIN, row.seq, "user", f"user_add registers {payload['user']} again"))
+    if row.event == "user_role" and current != (payload.get("previous_role"), payload.get("previous_limit")):
+        record.problems.append(Problem(ADMIN_CHAIN, row.seq, "user", f"user_role says {payload['user']} was "
+                                       f"{_role((payload.get('previous_role'), payload.get('previous_limit')))}, the chain says "
+                                       f"{_role(current) if current else 'not registered'}"))
+
+
+def _prove_training(tx: Tx, record: AdminRecord) -> None:
+    """Whether the database is a training one is decided once, by the init event; meta must still say so."""
+    stored = audit_reads.meta_value(tx, "training")
+    if stored is not None and stored != ("1" if record.training else "0"):
+        record.problems.append(Problem(ADMIN_CHAIN, 1, "training", f"meta.training is {stored!r}, but the init event says "
+                                       f"training={str(record.training).lower()}: the database was altered"))
+
+
+def _prove_policies(tx: Tx, record: AdminRecord) -> None:
+    """Every stored policy body and version is one an import attested, and each policy holds the version last imported."""
+    problems = record.problems
+    for number, digest, body in audit_reads.policy_versions(tx):
+        attested = record.policy_versions.get(digest)
+        if _body_digest(body) != digest:
+            problems.append(Problem(ADMIN_CHAIN, None, "policy", f"a stored version of policy {number} was edited: "
+                                    "its body no longer hashes to its digest"))
+        elif attested is None or attested[0] != number:
+            problems.append(Problem(ADMIN_CHAIN, None, "policy", f"a stored version of policy {number} was never attested by "
+                                    "a policy import"))
+    for number, digest, body in audit_reads.policies(tx):
+        if _body_digest(body) != digest or record.policy_in_force.get(number) != digest:
+            problems.append(Problem(ADMIN_CHAIN, None, "policy", f"policy {number} is not as its last import left it: "
+                                    "the stored body or its digest was changed outside `claims policy import`"))
+
+
+def _body_digest(body) -> str | None:
+    try:
+        return sha256_hex(body)
+    except (AttributeError, UnicodeEncodeError):  # not text, or not UTF-8
+        return None
 
 
 def _walk_admin_chain(tx: Tx, record: AdminRecord, watch: int | None) -> dict[str, tuple[int, dict]]:
@@ -90,6 +172,8 @@ def _walk_admin_chain(tx: Tx, record: AdminRecord, watch: int | None) -> dict[st
         if row.from_state != expected_from or row.to_state != ACTIVE:
             problems.append(Problem(ADMIN_CHAIN, row.seq, "state", f"an admin event goes {row.from_state} → {row.to_state}, "
                                     f"expected {expected_from} → {ACTIVE}"))
+        if record.from_the_future(_time(row.at)):
+            problems.append(future_problem(ADMIN_CHAIN, row, record))
         command = ADMIN_COMMANDS.get(row.event)
         if command is None or not may_run(row.role, command):
             problems.append(Problem(ADMIN_CHAIN, row.seq, "role", f"the {row.role} role may not record `{row.event}`"))
@@ -108,7 +192,13 @@ def _take(record: AdminRecord, attested: dict, row, payload: dict) -> None:
             if row.event == "init":
                 record.training = bool(payload["training"])
         elif row.event in ("user_add", "user_role"):
+            _check_previous(record, row, payload)
             record.register(payload["user"], payload["role"], payload["limit"], datetime.fromisoformat(row.at))
+        elif row.event == "policy_import":
+            record.import_times[row.seq] = datetime.fromisoformat(row.at)
+            for entry in payload.get("policies", ()):
+                record.policy_versions.setdefault(entry["digest"], (entry["policy"], row.seq))
+                record.policy_in_force[entry["policy"]] = entry["digest"]
     except (KeyError, TypeError, ValueError) as exc:
         record.problems.append(Problem(ADMIN_CHAIN, row.seq, "payload", f"the {row.event} event cannot be read: {exc!r}"))
 

@@ -41,8 +41,9 @@ def replay_claim(office: Office, claim_id: str, as_of: str | None = None) -> dic
             raise NotFound(f"claim {claim_id!r} not found", claim=claim_id)
         user = office.authorized_user(tx, "replay")
         until = _until(moment, office.settings(tx).zone)
-        record = read_admin_record(tx)
-    result = Replayer(record).replay(claim_id, rows, until=until, keep_steps=True)
+        record = read_admin_record(tx, prove_policies=False, now=office.clock.now())
+        bodies = audit_reads.policy_bodies(tx, [row.policy] if row else _reported_policy(rows))
+    result = Replayer(record, policy_bodies=bodies).replay(claim_id, rows, until=until, keep_steps=True)
     problems = list(result.problems)
     if row is None:
         problems.append(Problem(claim_id, None, "claim", f"{len(rows)} audit events belong to a claim that has no claim row"))
@@ -50,6 +51,14 @@ def replay_claim(office: Office, claim_id: str, as_of: str | None = None) -> dic
     if compared:
         problems += stored_problems(row, result.claim)
     return _replay_document(claim_id, result, problems, until, compared, user)
+
+
+def _reported_policy(rows) -> list[str]:
+    """The policy a chain without a claim row reports on, if its first event says."""
+    try:
+        return [json.loads(rows[0].payload)["args"]["policy"]] if rows else []
+    except (ValueError, TypeError, KeyError):
+        return []
 
 
 def _replay_document(claim_id: str, result, problems: list[Problem], until, compared: bool, user: dict) -> dict:

@@ -23,11 +23,24 @@ def policy_terms(policy: dict, claim_type: str) -> dict:
         "reinstated": policy["reinstated"],
         "covers": [c["type"] for c in policy["coverages"]],
         "sum_insured": cover["sum_insured"] if cover else None,
+        "policy_digest": policy["digest"],
     }
 
 
 def persons(policy: dict) -> dict:
     return {"holder": policy["holder"], "insured": policy["insured"], "beneficiaries": policy["beneficiaries"]}
+
+
+POLICY_COMMANDS = ("report", "apply", "decide", "pay")
+
+
+def from_policy(command: str, policy: dict, claim_type: str) -> dict:
+    """The facts a command reads off the policy version `policy` (with its ``digest``); replay checks them against it."""
+    if command == "apply":
+        return {"persons": persons(policy), "policy_digest": policy["digest"]}
+    if command in POLICY_COMMANDS:
+        return policy_terms(policy, claim_type)
+    return {}
 
 
 def authority_limit(user: dict, settings: Settings) -> str | None:
@@ -39,9 +52,9 @@ def authority_limit(user: dict, settings: Settings) -> str | None:
 
 def gather(tx: Tx, command: str, claim: Claim, user: dict, settings: Settings) -> dict:
     if command == "apply":
-        return {"persons": persons(tx.policy(claim.policy))}
+        return from_policy(command, tx.policy(claim.policy), claim.type)
     if command in ("decide", "pay"):
-        terms = policy_terms(tx.policy(claim.policy), claim.type)
+        terms = from_policy(command, tx.policy(claim.policy), claim.type)
         others = [c for c in tx.claims_on_policy(claim.policy, claim.type) if c.id != claim.id]
         terms["paid_elsewhere"] = money(paid_total(others) if others else Decimal(0))
         terms["authority_limit"] = authority_limit(user, settings)

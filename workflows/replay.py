@@ -19,9 +19,10 @@ from claims.chain import ChainCheck, Problem
 from claims.errors import RuleRefused
 from claims.records import NEW, Claim, evolve
 from claims.settings import Settings
-from claims.values import mask
-from workflows.admin_record import AdminRecord
+from claims.values import mask, money
+from workflows.admin_record import AdminRecord, future_problem
 from workflows.cases import EVENTS
+from workflows.facts import POLICY_COMMANDS, from_policy
 from workflows.judge import Judge
 from workflows.roles import may_run
 from workflows.step import Step
@@ -48,11 +49,28 @@ class Replayed:
 
 
 class Replayer:
-    """Replays claims one after another with one Judge: nothing per claim stays behind."""
+    """Replays claims one after another with one Judge: nothing per claim stays behind.
 
-    def __init__(self, record: AdminRecord, judge=None):
+    `policy_bodies` maps a policy version's digest to its stored body (text): the versions of the claims being replayed.
+    """
+
+    def __init__(self, record: AdminRecord, judge=None, policy_bodies: dict[str, str] | None = None):
         self.record = record
         self.judge = judge or Judge().judge
+        self.policy_bodies = {} if policy_bodies is None else policy_bodies
+        self._parsed: dict[str, dict] = {}
+
+    def policy_version(self, digest: str) -> dict | None:
+        """A stored policy version, parsed once while it is among the bodies in hand."""
+        found = self._parsed.get(digest)
+        if found is None:
+            body = self.policy_bodies.get(digest)
+            if body is None:
+                return None
+            if len(self._parsed) > 4096:
+                self._parsed.clear()
+            found = self._parsed[digest] = {**json.loads(body), "digest": digest}
+        return found
 
     def replay(self, claim_id: str, rows, *, until: datetime | None = None, watch: int | None = None, keep_steps: bool = False) -> Replayed:
         run = _Run(self, claim_id, watch, keep_steps)
@@ -77,6 +95,7 @@ class _Run:
         self.folding = True  # stops when an event cannot be folded at all
         self.expected: list[tuple[str, dict]] = []  # follow-up events the last command derived
         self.command_row = None
+        self.opened_with_digest = True
 
     def take(self, row) -> None:
         seen, judged = len(self.problems), self.judging
@@ -94,6 +113,8 @@ class _Run:
         if self.claim is None and not self._open(row, payload):
             return self._stop(row, None)
         today = now.astimezone(settings.zone).date()
+        if self.record.from_the_future(now):
+            self.problems.append(future_problem(self.check.chain, row, self.record))
         expected_from = None if self.claim.state == NEW else self.claim.state
         if row.from_state != expected_from:
             self._problem(row, "from_state", f"the event says it left {row.from_state}, but the claim was {expected_from or 'new'}")
@@ -132,6 +153,40 @@ class _Run:
         if derived != payload:
             return ("derived", f"the recorded payload differs from what the step derives: {_difference(payload, derived)}")
         self.expected, self.command_row = follow_ups, row
+        return self._facts_problem(row, step)
+
+    def _facts_problem(self, row, step: Step):
+        """The facts a step recorded of the policy and of its actor must be what they were (docs/security.md, What verify proves)."""
+        facts = step.facts
+        if row.event in POLICY_COMMANDS and ("policy_digest" in facts or self.opened_with_digest):
+            problem = self._policy_problem(row, step)
+            if problem:
+                return ("policy", problem)
+        if "authority_limit" in facts:
+            held = self.record.limits(row.actor, row.role, step.now)
+            default = money(step.settings.handler_default_limit) if row.role == "handler" else None
+            allowed = {default if limit is None else limit for limit in held}
+            if facts["authority_limit"] not in allowed:
+                registered = ", ".join(sorted(str(a) for a in allowed)) or "none"
+                return ("authority", f"the step records {row.actor}'s authority limit as {facts['authority_limit']}, but the admin "
+                                     f"chain registered {registered} for the {row.role} role then")
+        return None
+
+    def _policy_problem(self, row, step: Step) -> str | None:
+        claim, digest = step.claim, step.facts.get("policy_digest")
+        if digest is None:
+            return f"the step does not record which version of policy {claim.policy} it read"
+        why = self.record.attested(claim.policy, digest, step.now)
+        if why:
+            return f"the step read a policy version that is not the imported one: {why}"
+        version = self.replayer.policy_version(digest)
+        if version is None:
+            return f"the version of policy {claim.policy} it records is not stored"
+        expected = from_policy(row.event, version, claim.type)
+        differing = [key for key in expected if step.facts.get(key) != expected[key]]
+        if differing:
+            return (f"the facts it records of policy {claim.policy} ({', '.join(differing)}) differ from the version imported: "
+                    f"{_difference({k: step.facts.get(k) for k in differing}, {k: expected[k] for k in differing})}")
         return None
 
     def _follow_up(self, row, payload: dict, now: datetime, settings: Settings, today: date):
@@ -167,6 +222,7 @@ class _Run:
             args = payload["args"]
             self.claim = Claim(id=self.check.chain, policy=args["policy"], type=args["type"], event_date=args["event_date"],
                                line=payload["facts"]["line"])
+            self.opened_with_digest = "policy_digest" in payload["facts"]  # a claim reported before policy versions: none of it
         except UNREADABLE as exc:
             self._problem(row, "payload", f"the report event does not record what opened the claim ({exc!r})")
             return False

@@ -43,7 +43,7 @@ def verify(office: Office, only: str | None = None, anchor_path: str | None = No
         user = office.authorized_user(tx, "audit")
         heads = dict(anchor.heads) if anchor else {}
         findings = Findings()
-        record = read_admin_record(tx, watch=heads.get(ADMIN_CHAIN, (None,))[0])
+        record = read_admin_record(tx, watch=heads.get(ADMIN_CHAIN, (None,))[0], now=office.clock.now())
         findings.add(record.problems)
         findings.add(_admin_anchor(heads.pop(ADMIN_CHAIN, None), record))
         claims = events = workers = 0

@@ -71,7 +71,11 @@ def jobs_for(events: int, asked: int | None) -> int:
 def verify_range(tx: Tx, record: AdminRecord, lo: str | None, hi: str | None, heads: dict, advance, only: str | None = None) -> RangeResult:
     """Hash chains, replay and stored claims of the claims with lo <= id < hi (or just `only`)."""
     replayer, result = Replayer(record), RangeResult()
-    for row, rows in audit_reads.chains(tx, only, lo, hi):
+
+    def read_policies(page) -> None:
+        replayer.policy_bodies = audit_reads.policy_bodies(tx, [claim.policy for claim in page])
+
+    for row, rows in audit_reads.chains(tx, only, lo, hi, on_page=read_policies):
         head = heads.get(row.id)
         replayed = replayer.replay(row.id, rows, watch=head[0] if head else None)
         result.findings.add(replayed.problems)

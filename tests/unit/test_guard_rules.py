@@ -14,6 +14,7 @@ import pytest
 
 from claims.policies import read_policy_file
 from claims.records import Claim
+from claims.storage import policy_row
 from claims.values import with_check_digit
 from workflows import guards as g
 from workflows.facts import persons, policy_terms
@@ -24,7 +25,7 @@ POLICIES = Path(__file__).resolve().parents[2] / "examples" / "policies.json"
 S = read_settings()
 CST = timezone(timedelta(hours=8))
 NOW = datetime(2026, 5, 1, 9, 0, tzinfo=CST)
-POLICY = {p["policy"]: p for p in read_policy_file(POLICIES)}
+POLICY = {p["policy"]: {**p, "digest": policy_row(p)["digest"]} for p in read_policy_file(POLICIES)}  # as stored
 WANG = {"name": "wang", "role": "handler", "limit": "50000.00"}
 ZHAO = {"name": "zhao", "role": "senior", "limit": None}
 
