@@ -186,6 +186,36 @@ class Store:
             return work(tx)
 
     @contextmanager
+    def shared_read(self, join):
+        """A read transaction that other processes share: `join(token)` must make each of them call `join_read(token)` and
+        return once all have. Every one of them then sees exactly the snapshot this one sees.
+
+        SQLite has no exported snapshots, so the snapshots are made equal: while they are being taken this process holds
+        the write lock (BEGIN IMMEDIATE on a second connection), so nothing can commit in between. Writers wait only for
+        that moment; on a database nobody may write, nothing can commit anyway.
+        """
+        lock = _connect(self.path, create=False)
+        try:
+            try:
+                lock.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if not isinstance(translate(exc), EnvironmentFailure):  # read-only: nobody commits, no lock needed
+                    raise
+            with self.read() as tx:
+                join(None)
+                if lock.in_transaction:
+                    lock.execute("ROLLBACK")
+                yield tx
+        finally:
+            lock.close()
+
+    @contextmanager
+    def join_read(self, token):
+        """This process's part of another's `shared_read` (the token is what that one passed to `join`)."""
+        with self.read() as tx:
+            yield tx
+
+    @contextmanager
     def read(self):
         """A consistent read snapshot."""
         conn = self._connection()

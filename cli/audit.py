@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from claims.errors import BadInput, IntegrityFailure
-from cli.main import G, _emit, _office, app
+from cli.main import G, _emit, _office, app, pipe_closed
 
 audit_app = typer.Typer(help="Auditors: prove the audit log holds together, anchor it, export it.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
@@ -100,7 +100,7 @@ def audit_export(
         _work(lambda office: export(office, fmt.value, claim, sys.stdout))
         sys.stdout.flush()
     except BrokenPipeError:  # `claims audit export | head`: the reader has all it wanted
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        pipe_closed()
 
 
 def _render_anchored(s: dict) -> None:

@@ -71,14 +71,26 @@ def _emit(result, render) -> None:
     cli.render, which is imported only when a person reads the output (rich costs ~50 ms)."""
     if G.discard:
         return
-    if G.json:
-        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
-    else:
-        if isinstance(render, str):
-            from cli import render as screens
+    try:
+        if G.json:
+            sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        else:
+            if isinstance(render, str):
+                from cli import render as screens
 
-            render = getattr(screens, render)
-        render(result)
+                render = getattr(screens, render)
+            render(result)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        pipe_closed()
+
+
+def pipe_closed() -> None:
+    """The reader of our output went away (`claims history C | head -1`): it has all it wanted, which is not an error.
+    Further output goes nowhere, so that Python's own flush at exit does not fail either."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def _flow(claim: str, command: str, args: dict) -> None:
@@ -407,11 +419,25 @@ def main(argv: list[str] | None = None) -> int:
         found, rest = split_globals(argv)
         G.db, G.user, G.json = found.db, found.user, found.json
         code = typer.main.get_command(app).main(args=rest, prog_name="claims", standalone_mode=False)
+        if code == 130:  # typer turns a Ctrl-C into a silent Exit(130), after every transaction rolled back
+            return _interrupted()
         return code if isinstance(code, int) else 0  # a command's typer.Exit(code) comes back as its return value
     except typer.Exit as done:
         return done.exit_code
+    except KeyboardInterrupt:
+        return _interrupted()
     except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for a user
         return _fail(as_error(exc), usage=exc if isinstance(exc, UsageError) else None)
+
+
+def _interrupted() -> int:
+    """Ctrl-C: one line and exit 130 (what shells report for SIGINT); the open transaction was rolled back."""
+    try:
+        sys.stderr.write("\nInterrupted; nothing more was written.\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    return 130
 
 
 def as_error(exc: Exception) -> ClaimsError:

@@ -19,7 +19,7 @@ from claims.errors import Forbidden, NotFound
 from claims.storage import Tx
 from workflows.admin_record import read_admin_record
 from workflows.office import Office
-from workflows.verify_ranges import Findings, anchor_problems, jobs_for, verify_range, verify_ranges
+from workflows.verify_ranges import Findings, Workers, anchor_problems, jobs_for, ranges_of, verify_range
 from workflows.views import masked, sees_personal_data
 
 
@@ -33,34 +33,62 @@ class Progress:
 
 def verify(office: Office, only: str | None = None, anchor_path: str | None = None, progress: Progress | None = None,
            jobs: int | None = None) -> dict:
-    """Verify the whole book (or one claim); `jobs` processes share a large book (default: as many as it deserves)."""
+    """Verify the whole book (or one claim); `jobs` processes share a large book (default: as many as it deserves).
+
+    Every process judges one and the same snapshot (``Store.shared_read``), so verification while people work never
+    reports a problem that is only a difference between two moments.
+    """
     anchor = read_anchor(anchor_path) if anchor_path else None
     progress = progress or Progress()
     started = time.perf_counter()
+    processes = _processes(office, only, jobs)
+    workers = Workers(processes - 1, _target(office)) if processes > 1 else None
+    try:
+        snapshot = office.store.shared_read(workers.join) if workers else office.store.read()
+        with snapshot as tx:
+            user = office.authorized_user(tx, "audit")
+            doc = _verify_in(tx, office, only, anchor, progress, workers, processes)
+    finally:
+        if workers:
+            workers.close()
+    doc["anchor"] = None if anchor is None else {"file": anchor_path, "root": anchor.root, "chains": len(anchor.heads)}
+    doc["seconds"] = round(time.perf_counter() - started, 3)
+    return masked(doc, user)
+
+
+def _processes(office: Office, only: str | None, jobs: int | None) -> int:
+    """How many processes share the work: decided from a first look (the claim must exist, the user may verify)."""
     with office.store.read() as tx:
         if only is not None and only != ADMIN_CHAIN and not _exists(tx, only):
             raise NotFound(f"claim {only!r} not found", claim=only)
-        user = office.authorized_user(tx, "audit")
-        heads = dict(anchor.heads) if anchor else {}
-        findings = Findings()
-        record = read_admin_record(tx, watch=heads.get(ADMIN_CHAIN, (None,))[0], now=office.clock.now())
-        findings.add(record.problems)
-        findings.add(_admin_anchor(heads.pop(ADMIN_CHAIN, None), record))
-        claims = events = workers = 0
-        if only != ADMIN_CHAIN:
-            stored = audit_reads.claim_event_count(tx, only)
-            progress.start(stored)
-            workers = 1 if only else jobs_for(stored, jobs)
-            results = [verify_range(tx, record, None, None, heads, progress.advance, only)] if only else \
-                verify_ranges(tx, _target(office), record, workers, heads, progress.advance)
-            claims, events = _merge(results, findings, heads)
-            if events != stored:  # some events belong to no claim row
-                events += _orphans(tx, findings, heads, only)
-        warnings = [f"the append-only trigger {name} is missing: the database no longer refuses UPDATE or DELETE on audit_event"
-                    for name in audit_reads.missing_triggers(tx)]
+        office.authorized_user(tx, "audit")
+        if only is not None:
+            return 1
+        return jobs_for(audit_reads.claim_event_count(tx), jobs)
+
+
+def _verify_in(tx: Tx, office: Office, only: str | None, anchor: Anchor | None, progress: Progress, workers, processes: int) -> dict:
+    heads = dict(anchor.heads) if anchor else {}
+    findings = Findings()
+    record = read_admin_record(tx, watch=heads.get(ADMIN_CHAIN, (None,))[0], now=office.clock.now())
+    findings.add(record.problems)
+    findings.add(_admin_anchor(heads.pop(ADMIN_CHAIN, None), record))
+    claims = events = 0
+    if only != ADMIN_CHAIN:
+        stored = audit_reads.claim_event_count(tx, only)
+        progress.start(stored)
+        if workers:
+            results = workers.run(tx, record, ranges_of(tx, processes), heads, progress.advance)
+        else:
+            results = [verify_range(tx, record, None, None, heads, progress.advance, only)]
+        claims, events = _merge(results, findings, heads)
+        if events != stored:  # some events belong to no claim row
+            events += _orphans(tx, findings, heads, only)
+    warnings = [f"the append-only trigger {name} is missing: the database no longer refuses UPDATE or DELETE on its table"
+                for name in audit_reads.missing_triggers(tx)]
     if anchor:
         _anchor_leftovers(findings, anchor, heads, only)
-    return masked({
+    return {
         "ok": findings.total == 0,
         "claims": claims,
         "events": events + record.events,
@@ -68,11 +96,9 @@ def verify(office: Office, only: str | None = None, anchor_path: str | None = No
         "problems_total": findings.total,
         "admin_events": record.events,
         "settings_versions": len(record.settings) + len(record.unusable),
-        "anchor": None if anchor is None else {"file": anchor_path, "root": anchor.root, "chains": len(anchor.heads)},
         "warnings": warnings,
-        "jobs": workers,
-        "seconds": round(time.perf_counter() - started, 3),
-    }, user)
+        "jobs": processes,
+    }
 
 
 def _exists(tx: Tx, claim_id: str) -> bool:

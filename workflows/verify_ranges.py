@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from dataclasses import dataclass, field
 from queue import Empty
 
@@ -102,28 +103,63 @@ def anchor_problems(chain: str, head: tuple[int, str], last_seq: int, watched: s
     return []
 
 
-def verify_ranges(tx: Tx, target: str, record: AdminRecord, jobs: int, heads: dict, advance) -> list[RangeResult]:
-    """Every claim, cut into `jobs` ranges: the first verified here in `tx`, the others by worker processes."""
-    points = audit_reads.split_points(tx, jobs) if jobs > 1 else []
-    ranges = list(zip([None, *points], [*points, None], strict=True))
-    if len(ranges) == 1:
-        return [verify_range(tx, record, None, None, heads, advance)]
-    context = multiprocessing.get_context("spawn")
-    inbox = _Inbox(context.Queue(), advance, ranges)
-    workers = [context.Process(target=_worker, args=(index, target, record, lo, hi, heads, inbox.queue), daemon=True)
-               for index, (lo, hi) in enumerate(ranges[1:], 1)]
-    for worker in workers:
-        worker.start()
-    try:
-        inbox.results[0] = verify_range(tx, record, *ranges[0], heads, inbox.advance_here)
-        while len(inbox.results) < len(ranges):
-            inbox.take(inbox.queue.get())
-    finally:
-        for worker in workers:
-            worker.join(timeout=5)
-            if worker.is_alive():
-                worker.terminate()
-    return [inbox.results[index] for index in range(len(ranges))]
+class Workers:
+    """Processes that verify claim ranges in the snapshot of the process that started them.
+
+    Spawned, not forked, so no worker inherits the caller's open database connection; started with SIGINT ignored, so a
+    Ctrl-C reaches the caller alone (which ends them) instead of printing each worker's traceback. Each waits for a
+    snapshot token (`join`), opens its read transaction in that snapshot, then verifies the range it is given (`run`).
+    """
+
+    def __init__(self, count: int, target: str):
+        self.context = multiprocessing.get_context("spawn")
+        self.outbox = self.context.Queue()
+        self.inboxes = [self.context.Queue() for _ in range(count)]
+        self.processes = [self.context.Process(target=_worker, args=(index, target, inbox, self.outbox), daemon=True)
+                          for index, inbox in enumerate(self.inboxes, 1)]
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited across exec: the workers' Python keeps it ignored
+        try:
+            for process in self.processes:
+                process.start()
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+    def join(self, token) -> None:
+        """Every worker begins its read transaction in the snapshot `token` names; returns once all have."""
+        for inbox in self.inboxes:
+            inbox.put(("join", token))
+        ready = 0
+        while ready < len(self.inboxes):
+            kind, index, value = self.outbox.get()
+            if kind == "failed":
+                raise ClaimsError(f"a verification worker could not open the database: {value}")
+            ready += kind == "ready"
+
+    def run(self, tx: Tx, record: AdminRecord, ranges: list, heads: dict, advance) -> list[RangeResult]:
+        """The first range verified here, in `tx`; each other range by a worker, in the same snapshot."""
+        for inbox, (lo, hi) in zip(self.inboxes, ranges[1:], strict=False):
+            inbox.put(("verify", (record, lo, hi, heads)))
+        for inbox in self.inboxes[len(ranges) - 1:]:
+            inbox.put(("stop", None))
+        collected = _Inbox(self.outbox, advance, ranges)
+        collected.results[0] = verify_range(tx, record, *ranges[0], heads, collected.advance_here)
+        while len(collected.results) < len(ranges):
+            collected.take(self.outbox.get())
+        return [collected.results[index] for index in range(len(ranges))]
+
+    def close(self) -> None:
+        for inbox in self.inboxes:
+            inbox.put(("stop", None))
+        for process in self.processes:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.terminate()
+
+
+def ranges_of(tx: Tx, parts: int) -> list[tuple[str | None, str | None]]:
+    """Contiguous claim id ranges of about the same size, as many as `parts` (fewer for a small book)."""
+    points = audit_reads.split_points(tx, parts) if parts > 1 else []
+    return list(zip([None, *points], [*points, None], strict=True))
 
 
 class _Inbox:
@@ -139,7 +175,7 @@ class _Inbox:
             self.advance(value)
         elif kind == "failed":
             raise ClaimsError(f"a verification worker failed on the claims {_range(self.ranges[index])}: {value}")
-        else:
+        elif kind == "done":
             self.results[index] = value
 
     def advance_here(self, events: int) -> None:
@@ -152,7 +188,7 @@ class _Inbox:
                 return
 
 
-def _worker(index: int, target: str, record: AdminRecord, lo, hi, heads: dict, outbox) -> None:
+def _worker(index: int, target: str, inbox, outbox) -> None:
     store, pending = Store(target), [0]
 
     def advance(events: int) -> None:
@@ -162,7 +198,15 @@ def _worker(index: int, target: str, record: AdminRecord, lo, hi, heads: dict, o
             pending[0] = 0
 
     try:
-        with store.read() as tx:
+        kind, token = inbox.get()
+        if kind != "join":
+            return
+        with store.join_read(token) as tx:
+            outbox.put(("ready", index, None))
+            kind, work = inbox.get()
+            if kind != "verify":
+                return
+            record, lo, hi, heads = work
             result = verify_range(tx, record, lo, hi, heads, advance)
         outbox.put(("progress", index, pending[0]))
         outbox.put(("done", index, result))

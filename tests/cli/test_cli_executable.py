@@ -97,3 +97,49 @@ def test_global_options_after_the_subcommand_and_a_refusal(executable, claims, w
     human = run("investigate", claim, "--db", str(claims.db), "--as", "li", env=env)
     assert human.returncode == 6 and human.stdout == "" and human.stderr.startswith("Error: not allowed")
     no_traceback(human)
+
+
+# a closed pipe and Ctrl-C (issue 8 §4) ---------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def big_book(tmp_path_factory):
+    """A training database whose admin chain and export are far larger than a pipe's buffer (64 KiB)."""
+    folder = tmp_path_factory.mktemp("big")
+    db = folder / "big.db"
+    env = {"CLAIMS_NOW": "2026-05-01T09:00:00+08:00"}
+    assert run("--db", str(db), "--as", "admin", "init", "--training", env=env).returncode == 0
+    template = json.loads((Path(__file__).resolve().parents[2] / "examples" / "policies.json").read_text(encoding="utf-8"))[1]
+    policies = [{**template, "policy": f"P-BIG-{n:05d}"} for n in range(3000)]
+    (folder / "big.json").write_text(json.dumps(policies, ensure_ascii=False), encoding="utf-8")
+    assert run("--db", str(db), "--as", "admin", "policy", "import", str(folder / "big.json"), env=env).returncode == 0
+    lines = [json.dumps({"args": ["user", "add", f"u{n}", "--role", "auditor"]}) for n in range(3000)]
+    (folder / "users.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    assert run("--db", str(db), "--as", "admin", "batch", str(folder / "users.jsonl"), env=env).returncode == 0
+    return db, env
+
+
+@pytest.mark.parametrize("argv", [["history", "@admin"], ["--json", "history", "@admin"], ["audit", "export"], ["user", "list"]])
+def test_a_closed_pipe_is_not_an_error(executable, big_book, argv):
+    db, env = big_book
+    environ = {**{k: v for k, v in os.environ.items() if not k.startswith("CLAIMS_")}, **env}
+    command = " ".join([str(CLAIMS), "--db", str(db), "--as", "admin", *argv]) + " | head -c 100 > /dev/null; echo ${PIPESTATUS[0]}"
+    done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, env=environ, timeout=60)
+    assert done.stdout.strip() == "0" and done.stderr == "", done.stderr
+
+
+def test_ctrl_c_during_a_verification_shared_by_processes_is_one_line_and_exit_130(executable, big_book):
+    import signal
+    import time
+
+    db, env = big_book
+    environ = {**{k: v for k, v in os.environ.items() if not k.startswith("CLAIMS_")}, **env}
+    for delay in (0.15, 0.6):  # while the workers start, and while they verify
+        process = subprocess.Popen([str(CLAIMS), "--db", str(db), "--as", "admin", "audit", "verify", "--jobs", "3"], env=environ,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        time.sleep(delay)
+        os.killpg(process.pid, signal.SIGINT)  # as a terminal does: the whole foreground process group
+        out, err = process.communicate(timeout=60)
+        if process.returncode == 0:
+            continue  # finished before the signal arrived
+        assert process.returncode == 130, err
+        assert err.strip() == "Interrupted; nothing more was written.", err
+        assert "Traceback" not in err + out
