@@ -40,8 +40,8 @@ def chains(tx: Tx, only: str | None = None, lo: str | None = None, hi: str | Non
 
 def claim_row(tx: Tx, claim_id: str):
     """The stored claim row (the columns verification compares), or None."""
-    row = tx.rows(f"{SELECT_CLAIMS} WHERE id = :id", {"id": claim_id}).fetchone()
-    return None if row is None else StoredClaim._make(row)
+    rows = tx.all_rows(f"{SELECT_CLAIMS} WHERE id = :id", {"id": claim_id})
+    return StoredClaim._make(rows[0]) if rows else None
 
 
 def _claim_pages(tx: Tx, only: str | None, lo: str | None, hi: str | None, page: int):
@@ -52,12 +52,12 @@ def _claim_pages(tx: Tx, only: str | None, lo: str | None, hi: str | None, page:
         return
     bounds = {"lo": lo, "hi": hi, "page": page}
     upper = "" if hi is None else " AND id < :hi"
-    first = f"{SELECT_CLAIMS} WHERE {'1' if lo is None else 'id >= :lo'}{upper} ORDER BY id LIMIT :page"
+    first = f"{SELECT_CLAIMS} WHERE {'1=1' if lo is None else 'id >= :lo'}{upper} ORDER BY id LIMIT :page"
     following = f"{SELECT_CLAIMS} WHERE id > :after{upper} ORDER BY id LIMIT :page"
-    rows = [StoredClaim._make(row) for row in tx.rows(first, bounds)]
+    rows = [StoredClaim._make(row) for row in tx.all_rows(first, bounds)]
     while rows:
         yield rows
-        rows = [StoredClaim._make(row) for row in tx.rows(following, {**bounds, "after": rows[-1].id})]
+        rows = [StoredClaim._make(row) for row in tx.all_rows(following, {**bounds, "after": rows[-1].id})]
 
 
 def split_points(tx: Tx, parts: int) -> list[str]:
@@ -73,7 +73,7 @@ def split_points(tx: Tx, parts: int) -> list[str]:
 
 def _events_of(tx: Tx, claim_ids: list[str]):
     marks, params = _marks(claim_ids)
-    return map(StoredEvent._make, tx.rows(f"{SELECT_EVENTS} WHERE claim_id IN ({marks}) ORDER BY claim_id, seq", params))
+    return map(StoredEvent._make, tx.all_rows(f"{SELECT_EVENTS} WHERE claim_id IN ({marks}) ORDER BY claim_id, seq", params))
 
 
 def chain(tx: Tx, claim_id: str) -> list:
@@ -98,7 +98,7 @@ def orphan_chains(tx: Tx, only: str | None = None) -> list[tuple[str, int]]:
 
 def settings_bodies(tx: Tx) -> list[tuple[str, str]]:
     """Every stored settings version and its body, as stored."""
-    return [(version, body) for version, body in tx.rows("SELECT version, body FROM settings_version")]
+    return [(version, body) for version, body in tx.all_rows("SELECT version, body FROM settings_version")]
 
 
 def meta_value(tx: Tx, key: str) -> str | None:
@@ -130,7 +130,7 @@ def _marks(values: list) -> tuple[str, dict]:
 
 
 def users(tx: Tx) -> list[tuple[str, str, str | None]]:
-    return [(name, role, limit) for name, role, limit in tx.rows("SELECT name, role, authority_limit FROM app_user")]
+    return [(name, role, limit) for name, role, limit in tx.all_rows("SELECT name, role, authority_limit FROM app_user")]
 
 
 def heads(tx: Tx):

@@ -93,3 +93,14 @@ def matches_canonical(value, text) -> bool:
             except UnicodeEncodeError:  # a lone surrogate in `text`: orjson never writes one, and standard_json did not either
                 return False
     return _encode(value) == text
+
+
+def undecodable(text) -> bool:
+    """Whether text read from the database held bytes that are not UTF-8 (they are read back as lone surrogates)."""
+    if type(text) is not str:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False

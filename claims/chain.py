@@ -27,7 +27,7 @@ from json.encoder import encode_basestring
 import orjson
 
 from claims.audit import event_hash
-from claims.canonical import REFUSED, canonical_json, plain_canonical_bytes
+from claims.canonical import REFUSED, canonical_json, plain_canonical_bytes, undecodable
 
 # The stored columns of an audit event, in the order the streaming reads return them.
 EVENT_COLUMNS = ("claim_id", "seq", "event", "from_state", "to_state", "at", "actor", "role",
@@ -120,6 +120,11 @@ class ChainCheck:
 
     def _link_slowly(self, row: StoredEvent, problems: list[Problem]):
         """The same checks through the standard library alone: for any event, however unusual."""
+        unreadable = [column for column, value in zip(EVENT_COLUMNS, row, strict=True) if undecodable(value)]
+        if unreadable:
+            problems.append(Problem(self.chain, row.seq, "encoding", f"the stored {', '.join(unreadable)} is not UTF-8 text: "
+                                    "it was written outside this tool"))
+            return None
         payload = self._payload(row, problems)
         if payload is not None:
             canonical = canonical_json(payload)

@@ -28,7 +28,7 @@ from pathlib import Path
 import orjson
 
 from claims.audit import ADMIN_CHAIN, AuditEvent, from_row
-from claims.canonical import canonical_json, sha256_hex
+from claims.canonical import canonical_json, sha256_hex, undecodable
 from claims.chain import EVENT_COLUMNS, StoredEvent
 from claims.errors import BadInput, ClaimsError, Conflict, EnvironmentFailure, IntegrityFailure, NotFound
 from claims.records import Claim
@@ -323,6 +323,10 @@ def _loads(text: str):
         return json.loads(text)
 
 
+def _tolerant_text(raw: bytes) -> str:
+    return raw.decode("utf-8", "surrogateescape")
+
+
 def _utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
@@ -345,6 +349,25 @@ class Tx:
     def rows(self, sql: str, params: dict | tuple = ()):
         """Rows of any read statement (audit reads, checks); streamed as the driver fetches them."""
         return self.conn.execute(sql, params)
+
+    def damage(self) -> list[str]:
+        """What SQLite's own check of the file finds wrong with it (PRAGMA quick_check: pages, b-trees, indexes)."""
+        found = [row[0] for row in self.conn.execute("PRAGMA quick_check(20)")]
+        return [] if found == ["ok"] else found
+
+    def all_rows(self, sql: str, params: dict | tuple = ()) -> list:
+        """Every row of a read statement. Text that is not UTF-8 (SQLite stores whatever bytes it is given) comes back
+        with each undecodable byte as a lone surrogate instead of failing the read: `audit verify` names such rows."""
+        try:
+            return self.conn.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "decode" not in str(exc):
+                raise
+        self.conn.text_factory = _tolerant_text
+        try:
+            return self.conn.execute(sql, params).fetchall()
+        finally:
+            self.conn.text_factory = str
 
     def value(self, sql: str, params: dict | tuple = ()):
         """The first column of the first row of a read statement, or None."""
@@ -399,9 +422,12 @@ class Tx:
         return self._training
 
     def settings(self, version: str) -> Settings:
-        body = self.value(SETTINGS_BODY, {"version": version})
+        rows = self.all_rows(SETTINGS_BODY, {"version": version})
+        body = rows[0][0] if rows else None
         if body is None:
             raise IntegrityFailure(f"settings version {version} is referenced but not stored")
+        if undecodable(body):
+            raise IntegrityFailure(f"settings version {version[:12]}… is not UTF-8 text: it was written outside this tool")
         return Settings.from_mapping(json.loads(body), f"settings version {version[:12]}")
 
     def put_settings(self, settings: Settings) -> None:
@@ -605,6 +631,10 @@ def translate(exc: BaseException):
         return Conflict(f"the database is busy with another writer; try again ({text})")
     if code in (SQLITE_CORRUPT, SQLITE_NOTADB) or "not a database" in text or "malformed" in text or "no such table" in text:
         return IntegrityFailure(f"the database is damaged or not a claims database ({text})")
+    if "decode to UTF-8" in text:
+        column = text.split("column ", 1)[-1].split(" with text", 1)[0]
+        return IntegrityFailure(f"the database holds text that is not UTF-8 (column {column}): it was written outside this tool; "
+                                "`claims audit verify` names the row")
     if "no such column" in text:
         return IntegrityFailure(f"this is not a claims database, or not of this version ({text})")
     if "append-only" in text:

@@ -185,6 +185,18 @@ def _render_claim_problems(console, doc: dict) -> None:
         console.print(Text(f"  ✗ {seq}{p['problem']} [{p['check']}]", style="red"))
 
 
+def _anchor_text(a: dict) -> str:
+    age = "" if a["age_days"] is None else f", {_age(a['age_days'])} old"
+    return (f", against the anchor {a['file']} taken {a['created_at'] or 'at an unknown time'}{age} "
+            f"(covering {_count(a['chains'], 'chain')} and {_count(a['events'], 'event')})")
+
+
+def _age(days: float) -> str:
+    if days < 1:
+        return f"{round(days * 24)} hours" if days * 24 >= 1 else "less than an hour"
+    return f"{days:g} days"
+
+
 def _render_verification(doc: dict) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -192,7 +204,7 @@ def _render_verification(doc: dict) -> None:
 
     console = Console(highlight=False)
     scope = f"{_count(doc['claims'], 'claim')}, {_count(doc['events'], 'event')} (with {_count(doc['admin_events'], 'admin event')})"
-    anchor = f", against the anchor {doc['anchor']['file']} ({_count(doc['anchor']['chains'], 'chain')})" if doc["anchor"] else ""
+    anchor = _anchor_text(doc["anchor"]) if doc["anchor"] else ""
     for warning in doc["warnings"]:
         console.print(Text.assemble(("Warning: ", "yellow"), warning))
     if doc["ok"]:

@@ -206,7 +206,7 @@ def _take(record: AdminRecord, attested: dict, row, payload: dict) -> None:
 def _prove_settings(tx: Tx, record: AdminRecord, attested: dict[str, tuple[int, dict]]) -> None:
     stored = dict(audit_reads.settings_bodies(tx))
     for version, body in stored.items():
-        intact = sha256_hex(body) == version
+        intact = _body_digest(body) == version
         if not intact:
             record.problems.append(Problem(ADMIN_CHAIN, attested.get(version, (None,))[0], "settings",
                                            f"settings version {version[:12]}… was edited: its stored body no longer hashes to its version"))

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 
-from claims.canonical import canonical_json, matches_canonical
+from claims.canonical import canonical_json, matches_canonical, undecodable
 from claims.chain import ChainCheck, Problem
 from claims.errors import RuleRefused
 from claims.records import NEW, Claim, evolve
@@ -270,6 +270,10 @@ def _moment(row) -> datetime | None:
 
 def stored_problems(row, claim: Claim) -> list[Problem]:
     """How the stored claim row differs from the replayed claim."""
+    unreadable = [column for column, value in zip(row._fields, row, strict=True) if undecodable(value)]
+    if unreadable:
+        return [Problem(claim.id, None, "encoding", f"the stored claim's {', '.join(unreadable)} is not UTF-8 text: "
+                                                    "it was written outside this tool")]
     problems = []
     for column in STORED_COLUMNS:
         stored, replayed = getattr(row, column), getattr(claim, column)

@@ -51,9 +51,26 @@ def verify(office: Office, only: str | None = None, anchor_path: str | None = No
     finally:
         if workers:
             workers.close()
-    doc["anchor"] = None if anchor is None else {"file": anchor_path, "root": anchor.root, "chains": len(anchor.heads)}
+    doc["anchor"] = None if anchor is None else _anchor_summary(anchor, anchor_path, office.clock.now())
     doc["seconds"] = round(time.perf_counter() - started, 3)
     return masked(doc, user)
+
+
+def _anchor_summary(anchor: Anchor, path: str, now) -> dict:
+    """What the anchor covered and how old it is: events written after it are proven only by the hash chains."""
+    taken = _moment(anchor.created_at)
+    return {"file": path, "root": anchor.root, "chains": len(anchor.heads), "events": sum(seq for seq, _ in anchor.heads.values()),
+            "created_at": anchor.created_at, "age_days": None if taken is None else round((now - taken).total_seconds() / 86400, 1)}
+
+
+def _moment(text):
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo else None
 
 
 def _processes(office: Office, only: str | None, jobs: int | None) -> int:
@@ -70,6 +87,7 @@ def _processes(office: Office, only: str | None, jobs: int | None) -> int:
 def _verify_in(tx: Tx, office: Office, only: str | None, anchor: Anchor | None, progress: Progress, workers, processes: int) -> dict:
     heads = dict(anchor.heads) if anchor else {}
     findings = Findings()
+    findings.add([Problem(None, None, "file", f"the database file is damaged: {what}") for what in tx.damage()])
     record = read_admin_record(tx, watch=heads.get(ADMIN_CHAIN, (None,))[0], now=office.clock.now())
     findings.add(record.problems)
     findings.add(_admin_anchor(heads.pop(ADMIN_CHAIN, None), record))

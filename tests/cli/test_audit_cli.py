@@ -121,6 +121,26 @@ def test_anchor_to_a_file_then_verify_against_it(claims, walk, tmp_path):
     assert doc["ok"] is True and doc["anchor"]["chains"] == 2
 
 
+def test_verify_says_how_old_the_anchor_is_and_what_it_covered(claims, walk, tmp_path):
+    walk.critical_illness("applied")
+    out = tmp_path / "anchor.json"
+    claims.ok("audit", "anchor", "--out", str(out), as_="qian")
+    anchor = json.loads(out.read_text())
+    anchor["created_at"] = "2026-01-01T00:00:00+00:00"  # as if kept since New Year (the root covers only the heads)
+    out.write_text(json.dumps(anchor))
+    doc = claims.ok("audit", "verify", "--anchor", str(out), as_="qian").json["anchor"]
+    assert (doc["created_at"], doc["chains"], doc["events"]) == ("2026-01-01T00:00:00+00:00", 2, anchor["events"])
+    assert doc["age_days"] > 300
+    human = claims.ok("audit", "verify", "--anchor", str(out), as_="qian", json_out=False).out
+    assert "taken 2026-01-01T00:00:00+00:00" in human and " days old" in human and f"{anchor['events']} events" in human
+
+
+def test_an_admin_may_not_take_an_anchor(claims, walk):
+    walk.critical_illness("applied")
+    error = claims.fails(6, "audit", "anchor", as_="admin").error
+    assert "personal data" in error["message"] and "auditor" in error["message"]
+
+
 def test_verify_refuses_a_file_that_is_not_an_anchor(claims, walk, tmp_path):
     walk.critical_illness("reported")
     bad = tmp_path / "bad.json"
