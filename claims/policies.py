@@ -7,7 +7,7 @@ from pathlib import Path
 
 from claims.errors import BadInput
 from claims.materials import CLAIM_TYPES
-from claims.values import money, parse_amount, parse_date, resident_id_problem
+from claims.values import clean_text, money, parse_amount, parse_date, resident_id_problem
 
 LINES = ("life", "health", "accident")
 STATUSES = ("in_force", "lapsed", "terminated")
@@ -17,12 +17,7 @@ BENEFICIARY_KINDS = ("death", "survival")
 
 def read_policy_file(path: str | Path) -> list[dict]:
     """Parse and validate a policy file; any bad record refuses the whole file."""
-    try:
-        raw = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise BadInput(f"policy file {str(path)!r} does not exist") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BadInput(f"policy file {str(path)!r} is not valid JSON: {exc}") from None
+    raw = read_json_file(path, "policy file")
     if not isinstance(raw, list):
         raise BadInput("policy file must hold a JSON list of policies")
     policies, seen = [], set()
@@ -33,6 +28,38 @@ def read_policy_file(path: str | Path) -> list[dict]:
         seen.add(policy["policy"])
         policies.append(policy)
     return policies
+
+
+def read_json_file(path: str | Path, what: str):
+    """A JSON document from a file, or BadInput saying why it cannot be one (exit 2)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BadInput(f"{what} {str(path)!r} does not exist") from None
+    except IsADirectoryError:
+        raise BadInput(f"{what} {str(path)!r} is a folder; give the file") from None
+    except UnicodeDecodeError:
+        raise BadInput(f"{what} {str(path)!r} is not UTF-8 text") from None
+    except OSError as exc:
+        raise BadInput(f"{what} {str(path)!r} cannot be read: {exc.strerror}") from None
+    return parse_json_text(text, f"{what} {str(path)!r}")
+
+
+def parse_json_text(text: str, what: str):
+    """JSON text, refusing what the standard parser accepts but nothing should hold: nesting too deep to walk, a whole
+    number too long to convert, NaN and Infinity."""
+    try:
+        return json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise BadInput(f"{what} is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+    except RecursionError:
+        raise BadInput(f"{what} is nested too deeply to be read") from None
+    except ValueError as exc:  # e.g. a whole number of more than 4,300 digits
+        raise BadInput(f"{what} holds a value that cannot be read: {str(exc).split(';')[0]}") from None
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a number JSON allows")
 
 
 def validate_policy(record, where: str) -> dict:
@@ -111,7 +138,7 @@ def _text(record, field, where, prefix=None) -> str:
     value = record.get(field)
     if not isinstance(value, str) or not value.strip():
         raise BadInput(f"{where}: field {_name(prefix, field)}: must be non-empty text")
-    return value.strip()
+    return clean_text(value, f"{where}: field {_name(prefix, field)}")
 
 
 def _choice(record, field, choices, where, prefix=None) -> str:

@@ -68,8 +68,10 @@ def _coerce(name: str, kind: str, value, source: str):
     if kind == "Decimal":
         return parse_amount(str(value), f"{source}: {name}")
     if kind == "int":
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise BadInput(f"{source}: {name} must be a whole number of days or years, got {value!r}")
+        most = 100 if name.endswith("_years") else 3660  # a century, or ten years of days: deadlines add them to dates
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= most:
+            unit = "years" if name.endswith("_years") else "days"
+            raise BadInput(f"{source}: {name} must be a whole number of {unit} from 0 to {most}, got {str(value)[:40]!r}")
         return value
     if not isinstance(value, str):
         raise BadInput(f"{source}: {name} must be text, got {value!r}")

@@ -126,19 +126,27 @@ class Store:
         temporary = target.with_name(f".{target.name}.init-{os.getpid()}")
         _remove_database_files(temporary)
         try:
-            _create_schema(str(temporary))
-            conn = _connect(str(temporary))
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                initialise(Tx(conn))
-                conn.execute("COMMIT")
-            finally:
-                conn.close()  # the last connection checkpoints the WAL into the file and removes it
+            with self.failures():
+                self._build(temporary, initialise)
             _put_in_place(temporary, target)
         except FileExistsError:
             raise Conflict(f"{self.path} was created by someone else meanwhile; nothing was changed") from None
+        except OSError as exc:
+            raise translate(exc, self.path) from exc
         finally:
             _remove_database_files(temporary)
+
+    @staticmethod
+    def _build(temporary: Path, initialise) -> None:
+        """The whole database, in the temporary file."""
+        _create_schema(str(temporary))
+        conn = _connect(str(temporary))
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            initialise(Tx(conn))
+            conn.execute("COMMIT")
+        finally:
+            conn.close()  # the last connection checkpoints the WAL into the file and removes it
 
     def _refuse_existing(self) -> None:
         try:
@@ -161,23 +169,35 @@ class Store:
 
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
-            self._conn = _connect(self.path, create=False)
+            self._conn = _open(self.path)
         return self._conn
 
     @contextmanager
     def write(self):
         """One write transaction; rolls back on any exception (SQLite may already have rolled back, e.g. on a full disk)."""
-        conn = self._connection()
-        conn.execute("BEGIN IMMEDIATE")
+        with self.failures():
+            conn = self._connection()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                tx = Tx(conn)
+                tx.claims_database()
+                yield tx
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+    @contextmanager
+    def failures(self):
+        """Database and file-system failures, in the words of the error family (exit 5, 7 or 8)."""
         try:
-            tx = Tx(conn)
-            tx.claims_database()
-            yield tx
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
+            yield
+        except (sqlite3.DatabaseError, OSError, MemoryError) as exc:
+            known = translate(exc, self.path)
+            if known is None:
+                raise
+            raise known from exc
 
     def transact(self, work):
         """`work(tx)` in one write transaction, returning what it returns. A back end whose transactions can fail for
@@ -218,15 +238,16 @@ class Store:
     @contextmanager
     def read(self):
         """A consistent read snapshot."""
-        conn = self._connection()
-        conn.execute("BEGIN")
-        try:
-            tx = Tx(conn)
-            tx.claims_database()
-            yield tx
-        finally:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+        with self.failures():
+            conn = self._connection()
+            conn.execute("BEGIN")
+            try:
+                tx = Tx(conn)
+                tx.claims_database()
+                yield tx
+            finally:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
 
 
 def _check_place(path: str, create: bool) -> None:
@@ -298,6 +319,35 @@ def _remove_database_files(path: Path) -> None:
             os.unlink(f"{path}{suffix}")
         except FileNotFoundError:
             pass
+
+
+def _open(path: str) -> sqlite3.Connection:
+    """A connection to an existing database. On a read-only file system SQLite cannot create the -wal and -shm files it
+    reads a WAL database through; as nobody can be writing there either, the file is then read as immutable."""
+    conn = _connect(path, create=False)
+    try:
+        conn.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if (exc.sqlite_errorcode & 0xFF) != SQLITE_CANTOPEN or not _read_only_file_system(path) or os.path.exists(path + "-wal"):
+            raise
+        uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?mode=ro&immutable=1"
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=10.0, cached_statements=256)
+    return conn
+
+
+def _read_only_file_system(path: str) -> bool:
+    try:
+        return bool(os.statvfs(os.path.dirname(os.path.abspath(path))).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def _disk_full(path: str | None) -> bool:
+    try:
+        return path is not None and os.statvfs(os.path.dirname(os.path.abspath(path))).f_bavail == 0
+    except OSError:
+        return False
 
 
 def _connect(path: str, create: bool = True) -> sqlite3.Connection:
@@ -608,8 +658,8 @@ SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT = 5, 6
 SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 13, 14, 26
 
 
-def translate(exc: BaseException):
-    """A database failure in the words of the error family, or None if it is not one."""
+def translate(exc: BaseException, path: str | None = None):
+    """A database failure in the words of the error family, or None if it is not one (`path`: the database file)."""
     if isinstance(exc, MemoryError):
         return EnvironmentFailure("out of memory; nothing was written")
     if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
@@ -618,8 +668,9 @@ def translate(exc: BaseException):
         return None
     text = str(exc)
     code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
-    if code == SQLITE_FULL or "disk is full" in text:
-        return EnvironmentFailure("disk full: the database could not be written; nothing was written (free some space and try again)")
+    if code == SQLITE_FULL or "disk is full" in text or (code in (SQLITE_IOERR, SQLITE_CANTOPEN) and _disk_full(path)):
+        return EnvironmentFailure("disk full: there is no room beside the database (SQLite needs some to open it, and every write "
+                                  "needs some); nothing was written — free some space and try again")
     if code == SQLITE_READONLY or "readonly database" in text:
         return EnvironmentFailure("the database file or its folder is read-only for you; nothing was written "
                                   "(docs/security.md, Sharing one SQLite file)")

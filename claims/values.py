@@ -9,22 +9,40 @@ from operator import mul
 
 from claims.errors import BadInput
 
-_AMOUNT = re.compile(r"^\d+(\.\d{1,2})?$")
+_AMOUNT = re.compile(r"[0-9]+(\.[0-9]{1,2})?")  # ASCII digits only: "١٠٠" and "１００" are not amounts here
 CENT = Decimal("0.01")
+MAX_DIGITS = 15  # whole-number digits of an amount: up to 999,999,999,999,999.99 (CNY)
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)  # the dates this tool reasons about (deadlines add years to them)
 
 
 def parse_amount(text: str, field: str = "amount") -> Decimal:
-    """A positive decimal with at most two places (cli.md, Amounts)."""
+    """A positive decimal with at most two places (docs/cli.md, Amounts)."""
     text = str(text).strip()
-    if not _AMOUNT.match(text):
-        raise BadInput(f"{field} must be a positive amount with at most two decimal places, got {text!r}")
+    if not _AMOUNT.fullmatch(text):
+        raise BadInput(f"{field} must be a positive amount in digits 0-9 with at most two decimal places, got {_shown(text)}")
+    if len(text.split(".")[0].lstrip("0")) > MAX_DIGITS:
+        raise BadInput(f"{field} is too large: at most {MAX_DIGITS} digits before the decimal point (999,999,999,999,999.99)")
     try:
         value = Decimal(text)
     except InvalidOperation:  # pragma: no cover - the pattern already rules this out
-        raise BadInput(f"{field} is not a number: {text!r}") from None
+        raise BadInput(f"{field} is not a number: {_shown(text)}") from None
     if value <= 0:
-        raise BadInput(f"{field} must be greater than zero, got {text!r}")
+        raise BadInput(f"{field} must be greater than zero, got {_shown(text)}")
     return value.quantize(CENT)
+
+
+def _shown(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:37] + "…")
+
+
+def text_problem(text: str) -> str | None:
+    """What makes a word unusable as text at all: a NUL, or a lone surrogate (bytes that were not UTF-8)."""
+    if "\x00" in text:
+        return "a NUL character"
+    for char in text:
+        if 0xD800 <= ord(char) <= 0xDFFF:
+            return "bytes that are not UTF-8 text" if 0xDC80 <= ord(char) <= 0xDCFF else "a lone surrogate"
+    return None
 
 
 def clean_text(text, field: str, *, lines: bool = False) -> str:
@@ -61,23 +79,32 @@ def money(value: Decimal | None) -> str | None:
 
 
 def parse_date(text: str, field: str = "date") -> date:
+    """An ISO date (YYYY-MM-DD) between 1900 and 2999."""
     try:
-        return date.fromisoformat(str(text))
+        value = date.fromisoformat(str(text))
     except ValueError:
-        raise BadInput(f"{field} must be an ISO date (YYYY-MM-DD), got {text!r}") from None
+        raise BadInput(f"{field} must be an ISO date (YYYY-MM-DD), got {_shown(str(text))}") from None
+    within_calendar(value, field)
+    return value
 
 
 def parse_timestamp(text: str, field: str = "timestamp", tz=None) -> datetime:
-    """An ISO date or timestamp; a naive value is read in the given zone."""
+    """An ISO date or timestamp between 1900 and 2999; a naive value is read in the given zone."""
     try:
         value = datetime.fromisoformat(str(text))
     except ValueError:
-        raise BadInput(f"{field} must be an ISO date or timestamp, got {text!r}") from None
+        raise BadInput(f"{field} must be an ISO date or timestamp, got {_shown(str(text))}") from None
+    within_calendar(value.date(), field)
     if value.tzinfo is None:
         if tz is None:
-            raise BadInput(f"{field} needs a UTC offset, got {text!r}")
+            raise BadInput(f"{field} needs a UTC offset, got {_shown(str(text))}")
         value = value.replace(tzinfo=tz)
     return value
+
+
+def within_calendar(day: date, field: str) -> None:
+    if not EARLIEST <= day <= LATEST:
+        raise BadInput(f"{field} must lie between {EARLIEST} and {LATEST}, got {day.isoformat()}")
 
 
 def add_years(day: date, years: int) -> date:

@@ -18,6 +18,7 @@ import typer
 from typer.core import TyperGroup
 
 from claims.errors import BadInput, ClaimsError
+from claims.values import text_problem
 from cli import main as entry
 from cli.main import G, _emit, app
 
@@ -197,6 +198,10 @@ def parse_line(text: str | bytes) -> tuple[list[str], str | None, str | None]:
         raise BadInput(f"the line is not valid JSON ({exc.msg} at column {exc.colno})") from None
     except UnicodeDecodeError:
         raise BadInput("the line is not UTF-8 text") from None
+    except RecursionError:
+        raise BadInput("the line is nested too deeply to be read") from None
+    except ValueError as exc:  # e.g. a whole number of more than 4,300 digits
+        raise BadInput(f"the line holds a value that cannot be read: {str(exc).split(';')[0]}") from None
     if not isinstance(doc, dict) or "args" not in doc:
         raise BadInput('a line must be a JSON object with "args": the words of the command, e.g. {"args": ["status", "CLM-000001"]}')
     if not doc.keys() <= LINE_KEYS:
@@ -206,8 +211,12 @@ def parse_line(text: str | bytes) -> tuple[list[str], str | None, str | None]:
     if not isinstance(args, list) or not args or not all(isinstance(word, str) for word in args):
         raise BadInput('"args" must be a non-empty list of strings (the words after `claims`)')
     for key, value in (("as", user), ("now", now)):
-        if value is not None and (not isinstance(value, str) or not value):
+        if value is not None and (not isinstance(value, str) or not value.strip()):
             raise BadInput(f'"{key}" must be a non-empty string')
+    for word in [*args, user or "", now or ""]:
+        problem = text_problem(word)
+        if problem:
+            raise BadInput(f"the line holds {problem}: {word[:20]!r}")
     return _command_words(args, user, now)
 
 

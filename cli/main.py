@@ -15,7 +15,7 @@ from typing import Annotated, Optional
 import typer
 
 from claims.errors import BadInput, ClaimsError
-from claims.values import money, parse_amount, parse_date
+from claims.values import clean_text, money, parse_amount, parse_date
 from cli.choices import Cause, Channel, ClaimType, DiagramFormat, Ground, IdType, Outcome, Relation, Role, State
 
 app = typer.Typer(
@@ -111,10 +111,9 @@ def _value(choice) -> str | None:
     return None if choice is None else choice.value
 
 
-def _text(text: str, option: str) -> str:
-    if not text.strip():
-        raise BadInput(f"{option} must not be empty")
-    return text.strip()
+def _text(text: str | None, option: str, *, lines: bool = True) -> str | None:
+    """Free text a person typed: not empty or blank, no control characters but line breaks (docs/cli.md)."""
+    return None if text is None else clean_text(text, option, lines=lines)
 
 
 # setup --------------------------------------------------------------------------------------
@@ -209,7 +208,8 @@ def report(
     from workflows.cases import report as open_claim
 
     args = {"type": type_.value, "event_date": _date(event_date, "--event-date"), "cause": _value(cause),
-            "channel": _value(channel), "late_reason": late_reason, "description": description}
+            "channel": _value(channel), "late_reason": _text(late_reason, "--late-reason"),
+            "description": _text(description, "--description")}
     _serve(lambda office: open_claim(office, policy, args), "reported")
 
 
@@ -226,9 +226,10 @@ def apply(
     for_: Annotated[Optional[str], typer.Option("--for", help="whom a guardian or representative acts for")] = None,
 ):
     """申请 Record the claim application by an eligible applicant."""
-    args = {"applicant": _text(applicant, "--applicant"), "id_type": id_type.value, "id_number": _text(id_number, "--id-number"),
+    args = {"applicant": _text(applicant, "--applicant", lines=False), "id_type": id_type.value,
+            "id_number": _text(id_number, "--id-number", lines=False),
             "id_expires": _date(id_expires, "--id-expires"), "id_photo": id_photo, "relation": _value(relation),
-            "signed_by": signed_by, "for": for_}
+            "signed_by": _text(signed_by, "--signed-by", lines=False), "for": _text(for_, "--for", lines=False)}
     _flow(claim, "apply", args)
 
 
@@ -404,6 +405,20 @@ def split_globals(argv: list[str]) -> tuple[Globals, list[str]]:
     return found, rest
 
 
+def _readable(argv: list[str]) -> None:
+    """Every word of the command line, and the CLAIMS_ variables, must be text (the shell may pass bytes that are not UTF-8)."""
+    from claims.values import text_problem
+
+    for name in ("CLAIMS_DB", "CLAIMS_USER", "CLAIMS_NOW", "CLAIMS_LANG"):
+        problem = text_problem(os.environ.get(name, ""))
+        if problem:
+            raise BadInput(f"{name} holds {problem}")
+    for word in argv:
+        problem = text_problem(word)
+        if problem:
+            raise BadInput(f"the command line holds {problem}: {word.encode('utf-8', 'replace')[:30]!r}")
+
+
 def _global_value(option: str, value: str) -> str:
     if not value.strip():
         what = "a user" if option == "--as" else "a database"
@@ -416,6 +431,7 @@ def main(argv: list[str] | None = None) -> int:
 
     argv = sys.argv[1:] if argv is None else argv
     try:
+        _readable(argv)
         found, rest = split_globals(argv)
         G.db, G.user, G.json = found.db, found.user, found.json
         code = typer.main.get_command(app).main(args=rest, prog_name="claims", standalone_mode=False)

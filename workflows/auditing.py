@@ -21,6 +21,7 @@ from claims import audit_reads
 from claims.canonical import canonical_json
 from claims.chain import Problem
 from claims.errors import BadInput, NotFound
+from claims.values import within_calendar
 from workflows.admin_record import read_admin_record
 from workflows.office import Office
 from workflows.replay import Replayer, stored_problems
@@ -87,9 +88,11 @@ def _parse_as_of(text: str | None) -> date | datetime | None:
     if text is None:
         return None
     try:
-        return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+        moment = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
     except ValueError:
         raise BadInput(f"--as-of must be an ISO date or timestamp, got {text!r}") from None
+    within_calendar(moment if type(moment) is date else moment.date(), "--as-of")
+    return moment
 
 
 def _until(moment, zone) -> datetime | None:

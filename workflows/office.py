@@ -27,7 +27,13 @@ def read_settings(path: str | Path | None = None) -> Settings:
         data = tomllib.loads(source.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise BadInput(f"settings file {str(source)!r} does not exist") from None
-    except tomllib.TOMLDecodeError as exc:
+    except IsADirectoryError:
+        raise BadInput(f"settings file {str(source)!r} is a folder; give the file") from None
+    except UnicodeDecodeError:
+        raise BadInput(f"settings file {str(source)!r} is not UTF-8 text") from None
+    except OSError as exc:
+        raise BadInput(f"settings file {str(source)!r} cannot be read: {exc.strerror}") from None
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
         raise BadInput(f"settings file {str(source)!r} is not valid TOML: {exc}") from None
     if path:
         data = {**tomllib.loads(DEFAULT_SETTINGS.read_text(encoding="utf-8")), **data}

@@ -11,6 +11,7 @@ import io
 import json
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -229,3 +230,65 @@ def add_policies(claims):
         claims.ok("policy", "import", path, as_="admin")
 
     return add
+
+
+# other operating-system users (the tests run as root in CI) ---------------------------------------------------------------------
+OTHER = "claimstestagent"  # a second operating-system user, created for the tests when they run as root
+CLAIMS_EXE = Path(sys.executable).parent / "claims"
+ROOT = Path(__file__).resolve().parents[2]
+SYSTEM_PYTHON = f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}"
+
+
+@pytest.fixture
+def other_login():
+    """A second login on this machine (created as root, as an administrator would)."""
+    import pwd
+    import subprocess
+
+    if os.geteuid() != 0:
+        pytest.skip("acting as a second operating-system user needs root to create and become one (CI runs as root)")
+    try:
+        entry = pwd.getpwnam(OTHER)
+    except KeyError:
+        subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", OTHER], check=True)
+        entry = pwd.getpwnam(OTHER)
+    return entry
+
+
+@pytest.fixture
+def shared_folder():
+    """A folder every login may write: a team's shared database lives in one (docs/security.md, Sharing one SQLite file)."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="claims-shared-", dir="/tmp"))
+    folder.chmod(0o777)
+    yield folder
+    folder.chmod(0o777)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def run_claims(db: Path, *args: str, env: dict | None = None, user=None):
+    """The real `claims` as a separate process (as `user`, a preexec function from `as_user`, if given)."""
+    import subprocess
+
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("CLAIMS_")}
+    environ.update(env or {})
+    command = [str(CLAIMS_EXE)]
+    if user is not None:  # the test's interpreter may live under /root (mode 700): the other login runs the same code on the system's
+        command = [SYSTEM_PYTHON, "-m", "cli.main"]
+        environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), *(p for p in sys.path if p.endswith("site-packages"))])
+    return subprocess.run([*command, "--db", str(db), *args], capture_output=True, text=True, env=environ, timeout=60,
+                          preexec_fn=user, cwd="/")
+
+
+def as_user(entry) -> dict:
+    """`run_claims(..., **as_user(entry))` runs as that login."""
+    if not os.access(SYSTEM_PYTHON, os.X_OK):
+        pytest.skip(f"{SYSTEM_PYTHON} is needed to run the same code as a second login")
+
+    def become() -> None:
+        os.setgroups([])
+        os.setgid(entry.pw_gid)
+        os.setuid(entry.pw_uid)
+
+    return {"user": become}

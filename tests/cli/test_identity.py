@@ -9,21 +9,11 @@ from __future__ import annotations
 
 import json
 import os
-import pwd
-import shutil
 import sqlite3
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
 import pytest
-from cli_support import LOGIN, POLICIES, Claims
-
-CLAIMS = Path(sys.executable).parent / "claims"
-ROOT = Path(__file__).resolve().parents[2]
-SYSTEM_PYTHON = f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}"
-OTHER = "claimstestagent"  # a second operating-system user, created for these tests when they run as root
+from cli_support import LOGIN, OTHER, POLICIES, Claims, as_user, run_claims
 
 
 @pytest.fixture
@@ -53,15 +43,15 @@ def test_naming_yourself_is_allowed(real):
 
 
 def test_claims_user_cannot_name_someone_else(real):
-    result = _run(real.db, "user", "add", "zhou", "--role", "agent", env={"CLAIMS_USER": "li"})
+    result = run_claims(real.db, "user", "add", "zhou", "--role", "agent", env={"CLAIMS_USER": "li"})
     assert result.returncode == 6 and f"you are {LOGIN}" in result.stderr
 
 
 def test_user_and_logname_do_not_change_who_you_are(real):
     """getpass.getuser() believes LOGNAME and USER; the tool asks the operating system."""
-    result = _run(real.db, "--json", "user", "list", env={"USER": "li", "LOGNAME": "li", "LNAME": "li", "USERNAME": "li"})
+    result = run_claims(real.db, "--json", "user", "list", env={"USER": "li", "LOGNAME": "li", "LNAME": "li", "USERNAME": "li"})
     assert result.returncode == 0, result.stderr
-    forged = _run(real.db, "user", "add", "zhou", "--role", "agent", env={"USER": "li", "LOGNAME": "li"})
+    forged = run_claims(real.db, "user", "add", "zhou", "--role", "agent", env={"USER": "li", "LOGNAME": "li"})
     assert forged.returncode == 0 and _admin_actors(real.db)[-1] == LOGIN
 
 
@@ -101,28 +91,6 @@ def test_flipping_meta_training_makes_no_database_a_training_one(real):
 
 
 # a second operating-system user on the same file -------------------------------------------------------------------------
-@pytest.fixture
-def other_login():
-    """A second login on this machine (created as root, as an administrator would)."""
-    if os.geteuid() != 0:
-        pytest.skip("acting as a second operating-system user needs root to create and become one (CI runs as root)")
-    try:
-        entry = pwd.getpwnam(OTHER)
-    except KeyError:
-        subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", OTHER], check=True)
-        entry = pwd.getpwnam(OTHER)
-    return entry
-
-
-@pytest.fixture
-def shared_folder():
-    """A folder both logins may write: the team's shared database lives here (docs/security.md, Sharing one SQLite file)."""
-    folder = Path(tempfile.mkdtemp(prefix="claims-shared-", dir="/tmp"))
-    folder.chmod(0o777)
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
-
-
 def test_a_second_login_acts_as_itself_on_a_shared_file(other_login, shared_folder):
     db = shared_folder / "claims.db"
     run = Claims(db, shared_folder)
@@ -131,43 +99,20 @@ def test_a_second_login_acts_as_itself_on_a_shared_file(other_login, shared_fold
     run.ok("policy", "import", str(POLICIES))
     run.ok("user", "add", OTHER, "--role", "agent")
     db.chmod(0o666)
-    as_other = _as_user(other_login)
+    as_other = as_user(other_login)
     yesterday = _yesterday()
-    done = _run(db, "--json", "report", "P-2022-0002", "--type", "critical_illness", "--event-date", yesterday, **as_other)
+    done = run_claims(db, "--json", "report", "P-2022-0002", "--type", "critical_illness", "--event-date", yesterday, **as_other)
     assert done.returncode == 0, done.stderr
     claim = json.loads(done.stdout)["claim"]
     assert [e["actor"] for e in run.ok("history", claim).json] == [OTHER]
-    pretending = _run(db, "--json", "--as", LOGIN, "user", "add", "mallory", "--role", "admin", **as_other)
+    pretending = run_claims(db, "--json", "--as", LOGIN, "user", "add", "mallory", "--role", "admin", **as_other)
     assert pretending.returncode == 6 and f"you are {OTHER}" in pretending.stderr
-    forged_env = _run(db, "--json", "user", "add", "mallory", "--role", "admin", env={"USER": LOGIN, "LOGNAME": LOGIN}, **as_other)
+    forged_env = run_claims(db, "--json", "user", "add", "mallory", "--role", "admin", env={"USER": LOGIN, "LOGNAME": LOGIN}, **as_other)
     assert forged_env.returncode == 6 and "may not run `user`" in forged_env.stderr
     assert "mallory" not in {u["user"] for u in run.ok("user", "list").json}
 
 
 # helpers ---------------------------------------------------------------------------------------------------------------------
-def _run(db: Path, *args: str, env: dict | None = None, user=None) -> subprocess.CompletedProcess:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("CLAIMS_")}
-    environ.update(env or {})
-    command = [str(CLAIMS)]
-    if user is not None:  # the test's interpreter lives under /root (mode 700): the other login runs the same code on the system's
-        command = [SYSTEM_PYTHON, "-m", "cli.main"]
-        environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), *(p for p in sys.path if p.endswith("site-packages"))])
-    return subprocess.run([*command, "--db", str(db), *args], capture_output=True, text=True, env=environ, timeout=60,
-                          preexec_fn=user, cwd="/")
-
-
-def _as_user(entry) -> dict:
-    if not os.access(SYSTEM_PYTHON, os.X_OK):
-        pytest.skip(f"{SYSTEM_PYTHON} is needed to run the same code as a second login")
-
-    def become() -> None:
-        os.setgroups([])
-        os.setgid(entry.pw_gid)
-        os.setuid(entry.pw_uid)
-
-    return {"user": become}
-
-
 def _admin_actors(db: Path) -> list[str]:
     with sqlite3.connect(db) as conn:
         return [actor for (actor,) in conn.execute("SELECT actor FROM audit_event WHERE claim_id = '@admin' ORDER BY seq")]
