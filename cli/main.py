@@ -430,6 +430,7 @@ def main(argv: list[str] | None = None) -> int:
     from typer._click.exceptions import UsageError
 
     argv = sys.argv[1:] if argv is None else argv
+    G.json = "--json" in argv[: argv.index("--")] if "--" in argv else "--json" in argv  # errors in the options themselves too
     try:
         _readable(argv)
         found, rest = split_globals(argv)

@@ -99,13 +99,18 @@ class Claims:
         return result
 
     def snapshot(self) -> tuple:
-        """Every row of the audit log and of the claims table (what a failed command must not change)."""
+        """Every row a command can change: the audit log, claims, users, policies, settings, meta."""
         import sqlite3
 
         with contextlib.closing(sqlite3.connect(self.db)) as conn:
-            events = conn.execute("SELECT claim_id, seq, hash FROM audit_event ORDER BY claim_id, seq").fetchall()
-            claims = conn.execute("SELECT id, version, state FROM claim ORDER BY id").fetchall()
-        return tuple(events), tuple(claims)
+            return tuple(tuple(conn.execute(sql).fetchall()) for sql in (
+                "SELECT claim_id, seq, hash FROM audit_event ORDER BY claim_id, seq",
+                "SELECT id, version, state, snapshot FROM claim ORDER BY id",
+                "SELECT name, role, authority_limit FROM app_user ORDER BY name",
+                "SELECT number, digest FROM policy ORDER BY number",
+                "SELECT number, digest FROM policy_version ORDER BY number, digest",
+                "SELECT version FROM settings_version ORDER BY version",
+                "SELECT key, value FROM meta ORDER BY key"))
 
     def write_json(self, name: str, data) -> str:
         path = self.workdir / name
