@@ -37,10 +37,14 @@ def acting_for(args: dict, claim_type: str, persons: dict) -> str | None:
 
 
 def person(name: str, persons: dict) -> dict | None:
-    for candidate in [persons["insured"], *persons["beneficiaries"], persons["holder"]]:
-        if candidate["name"] == name:
-            return candidate
+    for candidate in records_of(name, persons):
+        return candidate
     return None
+
+
+def records_of(name: str, persons: dict) -> list[dict]:
+    """Every record the policy holds for `name`: one person may be insured, beneficiary and policyholder at once."""
+    return [p for p in [persons["insured"], *persons["beneficiaries"], persons["holder"]] if p["name"] == name]
 
 
 def eligibility_problem(claim_type: str, relation: str, name: str, persons: dict) -> str | None:

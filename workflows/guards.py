@@ -138,13 +138,14 @@ def minor_has_guardian(step: Step):
         return f"{whom} is under 18 and may not apply alone: the guardian applies, with proof of guardianship"
 
 
-@guard("id_matches_policy", "cli.md, Policy file: people are matched by name and ID number", needs_input=True)
+@guard("id_matches_policy", "docs/cli.md, Policy file: people are matched by name and ID number", needs_input=True)
 def id_matches_policy(step: Step):
+    """Every record the policy holds for the applicant with an ID of the same kind must hold this ID (GB 11643's X in any case)."""
     a = step.args
-    known = el.person(a["applicant"], step.facts["persons"])
-    same_kind = known and known.get("id_type", "resident_id") == a["id_type"]  # a passport number never equals a resident ID
-    if same_kind and known.get("id_number") and known["id_number"].upper() != a["id_number"].upper():
-        return f"the ID number given does not match the one the policy holds for {a['applicant']}"
+    for known in el.records_of(a["applicant"], step.facts["persons"]):
+        same_kind = known.get("id_type", "resident_id") == a["id_type"]  # a passport number never equals a resident ID
+        if same_kind and known.get("id_number") and known["id_number"].upper() != a["id_number"].upper():
+            return f"the ID number given does not match the one the policy holds for {a['applicant']}"
 
 
 @guard("beneficiary_changed", "SPC Interpretation III Art. 11", needs_input=True)

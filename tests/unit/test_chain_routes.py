@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from claims.audit import event_hash
 from claims.canonical import standard_json
-from claims.chain import ChainCheck, Problem, StoredEvent
+from claims.chain import EVENT_COLUMNS, ChainCheck, Problem, StoredEvent
 
 
 # --- the standard-library route, as claims/chain.py had it -------------------------------------------
@@ -50,6 +50,29 @@ def _reference_parse_json(text: str):
     return value if end == len(text) else json.loads(text)
 
 
+def _not_utf8(value) -> bool:
+    if not isinstance(value, str) or type(value) is not str:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _linked(seqs: list[int]) -> list[StoredEvent]:
+    """Events that link by hash, with the seqs given (a gap where one is skipped)."""
+    rows, prev = [], None
+    for seq in seqs:
+        payload = {"args": {"note": f"n{seq}"}}
+        digest = event_hash("CLM-000001", seq, "consult", "applied", "applied", "2026-05-01T09:00:00+08:00", "li", "agent", payload,
+                            "v", prev)
+        rows.append(StoredEvent("CLM-000001", seq, "consult", "applied", "applied", "2026-05-01T09:00:00+08:00", "li", "agent",
+                                standard_json(payload), "v", prev, digest))
+        prev = digest
+    return rows
+
+
 class Reference:
     def __init__(self, chain: str, watch: int | None = None):
         self.chain, self.next_seq, self.head, self.watch, self.watched = chain, 1, None, watch, None
@@ -67,7 +90,13 @@ class Reference:
             expected = "null, as the first event's" if self.head is None else "the hash of the event before it"
             found = "null" if row.prev_hash is None else "another value"
             problems.append(Problem(self.chain, seq, "chain", f"prev_hash is {found}; it must be {expected}"))
-        payload = self._payload(row, problems)
+        unreadable = [column for column, value in zip(EVENT_COLUMNS, row, strict=True) if _not_utf8(value)]
+        payload = None
+        if unreadable:
+            problems.append(Problem(self.chain, row.seq, "encoding", f"the stored {', '.join(unreadable)} is not UTF-8 text: "
+                                    "it was written outside this tool"))
+        else:
+            payload = self._payload(row, problems)
         if payload is not None:
             canonical = standard_json(payload)
             if canonical != row.payload:
@@ -154,6 +183,8 @@ def _outcome(checker, chain):
 
 
 @given(rows(), st.none() | st.integers(1, 4))
+@example(_linked([1, 2, 4, 5]), None)  # a gap: one problem, then the check follows the seqs found again
+@example(_linked([2, 3]), 3)
 @example([StoredEvent("CLM-1", 1, "consult", None, "reported", "2026-05-01T09:00:00+08:00", "li", "agent", '{"a":1e16}', "v", None,
                       event_hash("CLM-1", 1, "consult", None, "reported", "2026-05-01T09:00:00+08:00", "li", "agent", {"a": 1e16}, "v",
                                  None))], None)
