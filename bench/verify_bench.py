@@ -74,13 +74,13 @@ class Collector:
 
 
 def build(db: str, claims: int) -> int:
-    from claims.storage import Store
+    from claims.storage import open_store
     from workflows import admin
     from workflows.office import Office
 
     start = datetime.fromisoformat("2025-12-01T09:00:00+08:00")
     admin.init(db, training=True, settings_file=None, user_name="admin", now_text=start.isoformat())
-    store = Store(db)
+    store = open_store(db)
     office = Office(store, "admin", start.isoformat())
     for name, role, limit in USERS:
         admin.add_user(office, name, role, limit)

@@ -13,13 +13,12 @@ from operator import attrgetter
 
 from claims.audit import ADMIN_CHAIN
 from claims.chain import EVENT_COLUMNS, StoredEvent
-from claims.storage import APPEND_ONLY, Tx
+from claims.storage import Tx
 
 CLAIM_COLUMNS = ("id", "number", "policy", "type", "event_date", "state", "version", "paid_amount", "snapshot")
 StoredClaim = namedtuple("StoredClaim", CLAIM_COLUMNS)  # the claim columns verification compares
 Head = namedtuple("Head", ("claim_id", "seq", "hash"))
 PAGE = 500  # claims per page: their events are read with one indexed query
-TRIGGERS = tuple(statement.split()[5] for statement in APPEND_ONLY)  # CREATE TRIGGER IF NOT EXISTS <name> …
 
 SELECT_CLAIMS = f"SELECT {', '.join(CLAIM_COLUMNS)} FROM claim"
 SELECT_EVENTS = f"SELECT {', '.join(EVENT_COLUMNS)} FROM audit_event"
@@ -150,5 +149,4 @@ def events(tx: Tx, only: str | None = None):
 
 def missing_triggers(tx: Tx) -> list[str]:
     """The append-only triggers that are not in place."""
-    present = {name for (name,) in tx.rows("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-    return [name for name in TRIGGERS if name not in present]
+    return tx.missing_triggers()

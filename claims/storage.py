@@ -1,54 +1,41 @@
-"""Storage: every database specific lives here (SQLite now; PostgreSQL later).
+"""Storage: the statements every command runs, and the back ends they run on (SQLite, PostgreSQL).
 
-The schema is declared once, as SQLModel tables (``claims.tables``), and created from that
-declaration by ``claims init``. Commands then speak to the database through its DB-API driver
-with the statements below: SQLAlchemy Core costs ≈0.1–0.3 ms a statement and importing SQLModel
-≈300 ms a start-up, both measured (issue 4), and a command runs a handful of fixed statements.
-Every statement names its parameters (``:name``), so another driver needs only a different
-placeholder style. The tests run every statement against the schema SQLModel creates.
+The schema is declared once, as SQLModel tables (``claims.tables``), and created from that declaration
+(``claims.schema``). Commands then speak to the database through its DB-API driver with the fixed statements
+below: SQLAlchemy Core costs ≈0.1–0.3 ms a statement and importing SQLModel ≈300 ms a start-up, both measured,
+and a command runs a handful of statements. Every statement names its parameters (``:name``); a back end whose
+driver wants another placeholder style converts them once (``claims.postgres_store``). The tests run every
+statement against the schema SQLModel creates, on both back ends.
 
-Writes run in one transaction each (``BEGIN IMMEDIATE`` on SQLite) so a claim's new
-state and its audit events commit together or not at all.
+Each command's writes run in one transaction (``Store.transact``), so a claim's new state and its audit events
+commit together or not at all. ``open_store`` opens the back end a ``--db`` target names: a file path or
+``sqlite:///path`` (``claims.sqlite_store``), or ``postgresql://…`` (``claims.postgres_store``, imported only then).
 """
 
 from __future__ import annotations
 
-import getpass
 import json
-import os
-import sqlite3
-import urllib.parse
-from contextlib import contextmanager
+import random
+import time
 from dataclasses import fields
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
 
 import orjson
 
 from claims.audit import ADMIN_CHAIN, AuditEvent, from_row
 from claims.canonical import canonical_json, sha256_hex, undecodable
 from claims.chain import EVENT_COLUMNS, StoredEvent
-from claims.errors import BadInput, ClaimsError, Conflict, EnvironmentFailure, IntegrityFailure, NotFound
+from claims.errors import BadInput, Conflict, IntegrityFailure, NotFound
 from claims.records import Claim
 from claims.settings import Settings
-
-APPEND_ONLY = (
-    "CREATE TRIGGER IF NOT EXISTS audit_event_no_update BEFORE UPDATE ON audit_event "
-    "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END",
-    "CREATE TRIGGER IF NOT EXISTS audit_event_no_delete BEFORE DELETE ON audit_event "
-    "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END",
-    "CREATE TRIGGER IF NOT EXISTS policy_version_no_update BEFORE UPDATE ON policy_version "
-    "BEGIN SELECT RAISE(ABORT, 'policy_version is append-only'); END",
-    "CREATE TRIGGER IF NOT EXISTS policy_version_no_delete BEFORE DELETE ON policy_version "
-    "BEGIN SELECT RAISE(ABORT, 'policy_version is append-only'); END",
-)
 
 CLAIM_FIELDS = tuple(f.name for f in fields(Claim))
 CLAIM_COLUMNS = ("id", "number", "policy", "type", "event_date", "state", "version", "paid_amount", "next_due", "snapshot", "updated_at")
 
 FINISHED = ("closed", "withdrawn")  # left out of the work queue unless asked for by --state
+APPEND_ONLY_TABLES = ("audit_event", "policy_version")
 
 
 def _insert(table: str, columns: tuple[str, ...]) -> str:
@@ -74,293 +61,82 @@ INSERT_POLICY_VERSION = _insert("policy_version", ("number", "digest", "body", "
 UPDATE_POLICY = "UPDATE policy SET body = :body, digest = :digest WHERE number = :number"
 
 
-def os_login() -> str:
-    """Who the operating system says runs this process: the effective user's login name.
-
-    Never an environment variable (``USER``, ``LOGNAME``): those are whatever the caller set.
-    """
-    try:
-        import pwd
-
-        return pwd.getpwuid(os.geteuid()).pw_name
-    except (ImportError, KeyError):  # not POSIX, or a uid without a passwd entry
-        return getpass.getuser()
-
-
-APPLICATION_ID = 0x434C4D53  # "CLMS" in the SQLite header (PRAGMA application_id): a claims database, set by init
-
-
-def sqlite_path(target: str) -> str:
-    """The SQLite file a target names: a path, or an ``sqlite:///path`` URL."""
+def open_store(target: str, *, create: bool = False) -> Store:
+    """The database a ``--db`` target names: PostgreSQL for a ``postgresql://`` URL, else an SQLite file."""
     if not target or not target.strip():
         raise BadInput("--db must name a database: a file path, sqlite:///path or a PostgreSQL URL")
     if "\x00" in target:
         raise BadInput("--db must not contain a NUL character")
-    if "://" not in target:
-        return target
-    scheme, _, path = target.partition(":///")
-    if scheme != "sqlite" or not path:
-        raise BadInput(f"--db {target!r}: give a file path, sqlite:///path or postgresql://user@host:port/db")
-    return path
+    scheme = target.partition("://")[0].lower() if "://" in target else ""
+    if scheme in ("postgresql", "postgres", "postgresql+psycopg"):
+        from claims.postgres_store import PostgresStore  # psycopg is imported only for a server target
+
+        return PostgresStore(target, create=create)
+    from claims.sqlite_store import SQLiteStore
+
+    return SQLiteStore(target, create=create)
 
 
 class Store:
-    """A database holding claims, policies, users, settings and the audit log."""
+    """A database holding claims, policies, users, settings and the audit log (one back end's connection to it)."""
 
-    def __init__(self, target: str, *, create: bool = False):
-        self.target = target
-        self.path = sqlite_path(target)
-        _check_place(self.path, create)
-        self._conn: sqlite3.Connection | None = None
-
-    def create(self, initialise) -> None:
-        """Create the database whole or not at all, and run `initialise(tx)` in it.
-
-        It is built in a temporary file beside the target — the tables as ``claims.tables`` declares them
-        (SQLModel), the append-only triggers, and what `initialise` writes — and only then linked into place:
-        a `claims init` killed part-way leaves no half-made database behind.
-        """
-        target = Path(self.path)
-        if target.exists() and target.stat().st_size:
-            self._refuse_existing()
-        temporary = target.with_name(f".{target.name}.init-{os.getpid()}")
-        _remove_database_files(temporary)
-        try:
-            with self.failures():
-                self._build(temporary, initialise)
-            _put_in_place(temporary, target)
-        except FileExistsError:
-            raise Conflict(f"{self.path} was created by someone else meanwhile; nothing was changed") from None
-        except OSError as exc:
-            raise translate(exc, self.path) from exc
-        finally:
-            _remove_database_files(temporary)
-
-    @staticmethod
-    def _build(temporary: Path, initialise) -> None:
-        """The whole database, in the temporary file."""
-        _create_schema(str(temporary))
-        conn = _connect(str(temporary))
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            initialise(Tx(conn))
-            conn.execute("COMMIT")
-        finally:
-            conn.close()  # the last connection checkpoints the WAL into the file and removes it
-
-    def _refuse_existing(self) -> None:
-        try:
-            with self.read() as tx:
-                tx.meta("settings_version")
-        except ClaimsError:
-            raise IntegrityFailure(f"{self.path} exists and is not a claims database; nothing was changed") from None
-        finally:
-            self.close()
-        raise Conflict(f"{self.path} is already a claims database; nothing was changed")
+    target: str
 
     def login(self) -> str:
-        """The acting user outside training databases: for SQLite, the operating-system login."""
-        return os_login()
+        """Who the system has authenticated: the acting user outside training databases."""
+        raise NotImplementedError
 
-    def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+    def create(self, initialise) -> None:
+        """Create the schema at its newest version and run `initialise(tx)` in it: all of it, or nothing."""
+        raise NotImplementedError
 
-    def _connection(self) -> sqlite3.Connection:
-        if self._conn is None:
-            self._conn = _open(self.path)
-        return self._conn
+    retries = 0  # whole commands this store re-ran after a concurrency failure (the benchmarks report them)
 
-    @contextmanager
     def write(self):
-        """One write transaction; rolls back on any exception (SQLite may already have rolled back, e.g. on a full disk)."""
-        with self.failures():
-            conn = self._connection()
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                tx = Tx(conn)
-                tx.claims_database()
-                yield tx
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
-
-    @contextmanager
-    def failures(self):
-        """Database and file-system failures, in the words of the error family (exit 5, 7 or 8)."""
-        try:
-            yield
-        except (sqlite3.DatabaseError, OSError, MemoryError) as exc:
-            known = translate(exc, self.path)
-            if known is None:
-                raise
-            raise known from exc
+        """A context manager: one write transaction (a ``Tx``), rolled back on any exception."""
+        raise NotImplementedError
 
     def transact(self, work):
-        """`work(tx)` in one write transaction, returning what it returns. A back end whose transactions can fail for
-        concurrency alone (a serialization failure) re-runs the whole of `work`; SQLite's BEGIN IMMEDIATE never needs to."""
-        with self.write() as tx:
-            return work(tx)
+        """`work(tx)` in one write transaction, returning what it returns.
 
-    @contextmanager
-    def shared_read(self, join):
-        """A read transaction that other processes share: `join(token)` must make each of them call `join_read(token)` and
-        return once all have. Every one of them then sees exactly the snapshot this one sees.
-
-        SQLite has no exported snapshots, so the snapshots are made equal: while they are being taken this process holds
-        the write lock (BEGIN IMMEDIATE on a second connection), so nothing can commit in between. Writers wait only for
-        that moment; on a database nobody may write, nothing can commit anyway.
+        A transaction that failed only because another committed first — a serialization failure, a deadlock, a unique
+        key taken meanwhile (``ConcurrentChange``) — is rolled back and `work` is run again from the start, a bounded
+        number of times with a random pause: a context manager cannot re-run its own body, hence this shape.
         """
-        lock = _connect(self.path, create=False)
-        try:
+        attempt = 0
+        while True:
             try:
-                lock.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                if not isinstance(translate(exc), EnvironmentFailure):  # read-only: nobody commits, no lock needed
-                    raise
-            with self.read() as tx:
-                join(None)
-                if lock.in_transaction:
-                    lock.execute("ROLLBACK")
-                yield tx
-        finally:
-            lock.close()
+                with self.write() as tx:
+                    return work(tx)
+            except ConcurrentChange as change:
+                attempt += 1
+                if attempt >= ATTEMPTS:
+                    raise Conflict(f"the database stayed busy with others' changes after {ATTEMPTS} attempts; nothing was written, "
+                                   f"try again ({change.message})") from change
+                self.retries += 1
+                time.sleep(random.uniform(0, min(0.1, 0.002 * 2**attempt)))
 
-    @contextmanager
-    def join_read(self, token):
-        """This process's part of another's `shared_read` (the token is what that one passed to `join`)."""
-        with self.read() as tx:
-            yield tx
-
-    @contextmanager
     def read(self):
-        """A consistent read snapshot."""
-        with self.failures():
-            conn = self._connection()
-            conn.execute("BEGIN")
-            try:
-                tx = Tx(conn)
-                tx.claims_database()
-                yield tx
-            finally:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
+        """A context manager: a consistent read snapshot (a ``Tx``)."""
+        raise NotImplementedError
+
+    def shared_read(self, join):
+        """A read snapshot other processes share: `join(token)` makes each call `join_read(token)`."""
+        raise NotImplementedError
+
+    def join_read(self, token):
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
 
 
-def _check_place(path: str, create: bool) -> None:
-    """The target must be a file (or, for init, a place where one can be made)."""
-    if path == ":memory:":
-        return
-    place = Path(path)
-    if place.is_dir():
-        raise BadInput(f"--db {path!r} is a folder; give the path of a database file")
-    if create:
-        folder = place.parent
-        if not folder.is_dir():
-            raise BadInput(f"--db {path!r}: the folder {str(folder)!r} does not exist; create it first")
-    elif not place.exists():
-        folder = place.parent
-        where = "" if folder.is_dir() else f" (the folder {str(folder)!r} does not exist)"
-        raise NotFound(f"no claims database at {path!r}{where}: run `claims init` first, or give --db")
+
+class ConcurrentChange(Conflict):
+    """Another transaction committed first in a way that makes this one fail; the whole command may simply run again."""
 
 
-def _create_schema(path: str) -> None:
-    """The tables as ``claims.tables`` declares them (SQLModel), WAL mode, the application id and the triggers."""
-    from sqlalchemy import create_engine
-
-    from claims.tables import SQLModel
-
-    engine = create_engine(f"sqlite:///{path}")
-    try:
-        SQLModel.metadata.create_all(engine)
-    finally:
-        engine.dispose()
-    conn = sqlite3.connect(path, isolation_level=None)
-    try:
-        conn.execute("PRAGMA journal_mode=WAL")  # persistent: every later connection finds the file in WAL mode
-        conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
-        for statement in APPEND_ONLY:
-            conn.execute(statement)
-    finally:
-        conn.close()
-
-
-def _put_in_place(temporary: Path, target: Path) -> None:
-    """Link the finished database to its name (never over another file, except an empty one), then sync the folder."""
-    if target.exists() and target.stat().st_size == 0:
-        os.replace(temporary, target)
-    else:
-        try:
-            os.link(temporary, target)
-        except FileExistsError:
-            raise
-        except OSError:  # a file system without hard links
-            if target.exists():
-                raise FileExistsError(str(target)) from None
-            os.replace(temporary, target)
-    try:
-        folder = os.open(target.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(folder)
-    except OSError:
-        pass
-    finally:
-        os.close(folder)
-
-
-def _remove_database_files(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        try:
-            os.unlink(f"{path}{suffix}")
-        except FileNotFoundError:
-            pass
-
-
-def _open(path: str) -> sqlite3.Connection:
-    """A connection to an existing database. On a read-only file system SQLite cannot create the -wal and -shm files it
-    reads a WAL database through; as nobody can be writing there either, the file is then read as immutable."""
-    conn = _connect(path, create=False)
-    try:
-        conn.execute("PRAGMA schema_version").fetchone()
-    except sqlite3.OperationalError as exc:
-        conn.close()
-        if (exc.sqlite_errorcode & 0xFF) != SQLITE_CANTOPEN or not _read_only_file_system(path) or os.path.exists(path + "-wal"):
-            raise
-        uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?mode=ro&immutable=1"
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=10.0, cached_statements=256)
-    return conn
-
-
-def _read_only_file_system(path: str) -> bool:
-    try:
-        return bool(os.statvfs(os.path.dirname(os.path.abspath(path))).f_flag & os.ST_RDONLY)
-    except OSError:
-        return False
-
-
-def _disk_full(path: str | None) -> bool:
-    try:
-        return path is not None and os.statvfs(os.path.dirname(os.path.abspath(path))).f_bavail == 0
-    except OSError:
-        return False
-
-
-def _connect(path: str, create: bool = True) -> sqlite3.Connection:
-    """A connection in autocommit mode (transactions are begun explicitly); never creates a file unless asked to."""
-    if create or path == ":memory:":
-        conn = sqlite3.connect(path, isolation_level=None, timeout=10.0, cached_statements=256)
-    else:
-        uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?mode=rw"
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=10.0, cached_statements=256)
-    conn.execute("PRAGMA synchronous=FULL")  # an audit log must not lose a committed event
-    conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute("PRAGMA busy_timeout=10000")
-    return conn
+ATTEMPTS = 8  # runs of one command before a concurrency failure is reported (exit 5)
 
 
 def _loads(text: str):
@@ -373,10 +149,6 @@ def _loads(text: str):
         return json.loads(text)
 
 
-def _tolerant_text(raw: bytes) -> str:
-    return raw.decode("utf-8", "surrogateescape")
-
-
 def _utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
@@ -387,10 +159,13 @@ def _scalar(cursor):
 
 
 class Tx:
-    """Operations inside one transaction."""
+    """Operations inside one transaction: the statements every back end runs. A back end's own Tx adds what differs."""
 
-    def __init__(self, conn: sqlite3.Connection):
+    lock_rows = ""  # appended to a read of the row a write transaction changes (" FOR UPDATE" where writers lock rows)
+
+    def __init__(self, conn, *, write: bool = False):
         self.conn = conn
+        self.writing = write
         self._meta: dict[str, str] | None = None  # read once per transaction (its snapshot cannot change under it)
         self._training: bool | None = None
         self._training_checked = False
@@ -400,24 +175,25 @@ class Tx:
         """Rows of any read statement (audit reads, checks); streamed as the driver fetches them."""
         return self.conn.execute(sql, params)
 
+    def stream(self, sql: str, params: dict | tuple = ()):
+        """Rows of a read statement that may return very many, fetched as they are read (memory stays flat)."""
+        return self.conn.execute(sql, params)
+
     def damage(self) -> list[str]:
-        """What SQLite's own check of the file finds wrong with it (PRAGMA quick_check: pages, b-trees, indexes)."""
-        found = [row[0] for row in self.conn.execute("PRAGMA quick_check(20)")]
-        return [] if found == ["ok"] else found
+        """What the back end's own check of the database finds damaged (nothing, where it has no such check)."""
+        return []
 
     def all_rows(self, sql: str, params: dict | tuple = ()) -> list:
-        """Every row of a read statement. Text that is not UTF-8 (SQLite stores whatever bytes it is given) comes back
-        with each undecodable byte as a lone surrogate instead of failing the read: `audit verify` names such rows."""
-        try:
-            return self.conn.execute(sql, params).fetchall()
-        except sqlite3.OperationalError as exc:
-            if "decode" not in str(exc):
-                raise
-        self.conn.text_factory = _tolerant_text
-        try:
-            return self.conn.execute(sql, params).fetchall()
-        finally:
-            self.conn.text_factory = str
+        """Every row of a read statement."""
+        return self.conn.execute(sql, params).fetchall()
+
+    def missing_triggers(self) -> list[str]:
+        """The append-only triggers that are not in place."""
+        return []
+
+    def lock(self, name: str) -> None:
+        """Serialise this write transaction with every other that locks `name` (a policy, the admin chain), until it ends.
+        SQLite needs nothing: BEGIN IMMEDIATE already lets one writer in at a time."""
 
     def value(self, sql: str, params: dict | tuple = ()):
         """The first column of the first row of a read statement, or None."""
@@ -425,15 +201,9 @@ class Tx:
 
     # meta and settings -------------------------------------------------------------------
     def claims_database(self) -> None:
-        """Refuse (exit 7) a database that is not a claims database: another program's file, or an unfinished init."""
-        try:
-            settings = self.meta("settings_version")
-        except sqlite3.DatabaseError as exc:
-            known = translate(exc)
-            if isinstance(known, EnvironmentFailure | Conflict):
-                raise known from None
-            raise IntegrityFailure(f"this is not a claims database ({exc}); give --db the file `claims init` made") from None
-        if settings is None:
+        """Refuse (exit 7) a database that is not a claims database: another program's, or an unfinished init. (A missing
+        ``meta`` table fails the read itself; the back end translates that failure.)"""
+        if self.meta("settings_version") is None:
             raise IntegrityFailure("this is not a claims database (it holds no settings in force); give --db the file `claims init` made")
 
     def meta(self, key: str) -> str | None:
@@ -512,9 +282,9 @@ class Tx:
     def policy_digests(self, numbers: list[str]) -> dict[str, str]:
         found = {}
         for start in range(0, len(numbers), 500):
-            chunk = numbers[start : start + 500]
-            marks = ", ".join("?" * len(chunk))
-            found.update(self.conn.execute(f"SELECT number, digest FROM policy WHERE number IN ({marks})", chunk).fetchall())
+            params = {f"n{i}": number for i, number in enumerate(numbers[start : start + 500])}
+            marks = ", ".join(f":{name}" for name in params)
+            found.update(self.conn.execute(f"SELECT number, digest FROM policy WHERE number IN ({marks})", params).fetchall())
         return found
 
     def put_policies(self, new: list[dict], changed: list[dict], imported_seq: int) -> None:
@@ -527,7 +297,8 @@ class Tx:
 
     # claims -------------------------------------------------------------------------------
     def claim(self, claim_id: str) -> Claim | None:
-        row = self.conn.execute(CLAIM_SNAPSHOT, {"claim_id": claim_id}).fetchone()
+        """The claim; in a write transaction its row is locked first where the back end locks rows (the chain it owns)."""
+        row = self.conn.execute(CLAIM_SNAPSHOT + self.lock_rows, {"claim_id": claim_id}).fetchone()
         if row is None:
             return None
         self._indexed[claim_id] = row[1:]
@@ -588,15 +359,21 @@ class Tx:
         return (0, None) if row is None else (row[0], row[1])
 
     def append_events(self, events: list[AuditEvent]) -> None:
+        """Append to a chain. (claim_id, seq) is unique: an event written meanwhile by someone else fails the insert, which the
+        back end reports as a conflict — the last line behind the locks and the version check."""
         try:
             self.conn.executemany(INSERT_EVENT, [_event_row(e) for e in events])
-        except sqlite3.IntegrityError as exc:
-            if "append-only" in str(exc):
+        except Exception as exc:
+            if not self.seq_taken(exc):
                 raise
-            raise Conflict(
-                f"audit event {events[0].claim_id} seq {events[0].seq} was written by someone else first; try again",
-                claim=events[0].claim_id,
-            ) from exc
+            raise self.taken(f"audit event {events[0].claim_id} seq {events[0].seq} was written by someone else first; try again",
+                             claim=events[0].claim_id) from exc
+
+    taken = Conflict  # what a seq written meanwhile is (a back end that re-runs commands makes it a ConcurrentChange)
+
+    def seq_taken(self, exc: Exception) -> bool:
+        """Whether `exc` is the unique (claim_id, seq) of audit_event refusing a second event at the same place."""
+        return False
 
     def events(self, claim_id: str) -> list[AuditEvent]:
         return [from_row(StoredEvent._make(row)) for row in self.conn.execute(CHAIN_EVENTS, {"claim_id": claim_id})]
@@ -653,51 +430,17 @@ def paid_total(claims: list[Claim]) -> Decimal:
     return sum((c.paid for c in claims), Decimal("0"))
 
 
-# SQLite primary result codes (sqlite3.Error.sqlite_errorcode & 0xFF)
-SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT = 5, 6, 8, 10, 11
-SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 13, 14, 26
 
 
 def translate(exc: BaseException, path: str | None = None):
-    """A database failure in the words of the error family, or None if it is not one (`path`: the database file)."""
-    if isinstance(exc, MemoryError):
-        return EnvironmentFailure("out of memory; nothing was written")
-    if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
-        return _os_failure(exc)
-    if not isinstance(exc, sqlite3.DatabaseError):
-        return None
-    text = str(exc)
-    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
-    if code == SQLITE_FULL or "disk is full" in text or (code in (SQLITE_IOERR, SQLITE_CANTOPEN) and _disk_full(path)):
-        return EnvironmentFailure("disk full: there is no room beside the database (SQLite needs some to open it, and every write "
-                                  "needs some); nothing was written — free some space and try again")
-    if code == SQLITE_READONLY or "readonly database" in text:
-        return EnvironmentFailure("the database file or its folder is read-only for you; nothing was written "
-                                  "(docs/security.md, Sharing one SQLite file)")
-    if code == SQLITE_CANTOPEN or "unable to open" in text:
-        return EnvironmentFailure(f"the database cannot be opened ({text}): check that you may read and write it and its folder")
-    if code == SQLITE_IOERR or "disk I/O error" in text:
-        return EnvironmentFailure(f"the disk failed while using the database ({text}); nothing was written")
-    if code in (SQLITE_BUSY, SQLITE_LOCKED) or "locked" in text or "busy" in text:
-        return Conflict(f"the database is busy with another writer; try again ({text})")
-    if code in (SQLITE_CORRUPT, SQLITE_NOTADB) or "not a database" in text or "malformed" in text or "no such table" in text:
-        return IntegrityFailure(f"the database is damaged or not a claims database ({text})")
-    if "decode to UTF-8" in text:
-        column = text.split("column ", 1)[-1].split(" with text", 1)[0]
-        return IntegrityFailure(f"the database holds text that is not UTF-8 (column {column}): it was written outside this tool; "
-                                "`claims audit verify` names the row")
-    if "no such column" in text:
-        return IntegrityFailure(f"this is not a claims database, or not of this version ({text})")
-    if "append-only" in text:
-        return IntegrityFailure(f"refused by the database: {text}")
-    return None
+    """A database failure in the words of the error family, or None: asked of each back end whose driver is loaded."""
+    import sys
 
+    from claims.sqlite_store import translate_sqlite
 
-def _os_failure(exc: OSError) -> EnvironmentFailure:
-    import errno
+    known = translate_sqlite(exc, path)
+    if known is None and "psycopg" in sys.modules:
+        from claims.postgres_store import translate_postgres
 
-    if exc.errno == errno.ENOSPC:
-        return EnvironmentFailure("disk full: nothing was written (free some space and try again)")
-    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return EnvironmentFailure(f"{exc.strerror}: {exc.filename or 'the database'} (check the permissions of the file and its folder)")
-    return EnvironmentFailure(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+        known = translate_postgres(exc)
+    return known

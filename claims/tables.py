@@ -65,7 +65,7 @@ class ClaimRow(SQLModel, table=True):
 
 
 class AuditEventRow(SQLModel, table=True):
-    """Append-only: UPDATE and DELETE are refused by triggers (see storage.APPEND_ONLY)."""
+    """Append-only: UPDATE and DELETE are refused by triggers (created with the schema, claims.schema)."""
 
     __tablename__ = "audit_event"
     __table_args__ = (UniqueConstraint("claim_id", "seq", name="uq_audit_event_claim_seq"),)

@@ -9,7 +9,7 @@ from claims.canonical import canonical_json, sha256_hex
 from claims.errors import BadInput, Conflict, Forbidden, NotFound, RuleRefused
 from claims.policies import read_policy_file
 from claims.settings import Settings
-from claims.storage import Store, Tx, policy_row
+from claims.storage import Tx, open_store, policy_row
 from claims.values import money, parse_amount, user_name
 from workflows.clock import Clock, stamp
 from workflows.office import CURRENT_SETTINGS, TRAINING, Office, acting_name, parse_now, read_settings
@@ -25,7 +25,7 @@ def init(target: str, *, training: bool, settings_file: str | None, asked: str |
     now = parse_now(now_text, settings)
     if now is not None and not training:
         raise Forbidden("CLAIMS_NOW may only be set for a database created with `claims init --training`", rule="clock")
-    store = Store(target, create=True)
+    store = open_store(target, create=True)
     name = acting_name(asked, store.login(), training)
     when = now or Clock().now()
 

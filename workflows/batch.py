@@ -7,7 +7,7 @@ events as when typed); the session only spares each of them opening the database
 from __future__ import annotations
 
 from claims.errors import Forbidden
-from claims.storage import Store
+from claims.storage import open_store
 from workflows.office import Office, parse_now
 
 CLOCK_RULE = "a line's \"now\" (like CLAIMS_NOW) may only be set for a database created with `claims init --training`"
@@ -27,7 +27,7 @@ class Session:
         parse_now(now_text)  # an unparseable CLAIMS_NOW is exit 2, as for any command
         self.asked = asked
         self.now_text = now_text
-        self._office = SharedOffice(Store(target), asked, now_text)
+        self._office = SharedOffice(open_store(target), asked, now_text)
         try:
             with self._office.store.read() as tx:
                 self._office.user(tx)  # any registered user may run a batch (exit 3 otherwise; exit 6 naming another)

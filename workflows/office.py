@@ -8,7 +8,7 @@ from pathlib import Path
 
 from claims.errors import BadInput, ClaimsError, Conflict, Forbidden, NotFound
 from claims.settings import Settings
-from claims.storage import Store, Tx
+from claims.storage import Store, Tx, open_store
 from claims.values import parse_timestamp
 from workflows.clock import Clock
 from workflows.roles import authorize
@@ -72,7 +72,7 @@ class Office:
     @classmethod
     def open(cls, target: str, asked: str | None = None, now_text: str | None = None) -> Office:
         parse_now(now_text)  # unparseable input is exit 2, before anything else
-        return cls(Store(target), asked, now_text)
+        return cls(open_store(target), asked, now_text)
 
     def close(self) -> None:
         self.store.close()

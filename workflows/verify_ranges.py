@@ -19,7 +19,7 @@ from queue import Empty
 from claims import audit_reads
 from claims.chain import Problem
 from claims.errors import ClaimsError
-from claims.storage import Store, Tx
+from claims.storage import Tx, open_store
 from workflows.admin_record import AdminRecord
 from workflows.replay import Replayer, stored_problems
 
@@ -189,7 +189,7 @@ class _Inbox:
 
 
 def _worker(index: int, target: str, inbox, outbox) -> None:
-    store, pending = Store(target), [0]
+    store, pending = open_store(target), [0]
 
     def advance(events: int) -> None:
         pending[0] += events

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import typer.main
 
-from claims.storage import os_login
+from claims.sqlite_store import os_login
 from cli.main import main
 from tests.conftest import Result
 

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from claims.errors import Conflict
-from claims.storage import Store, Tx
+from claims.storage import Tx, open_store
 from tests.conftest import Claims
 
 
@@ -46,7 +46,7 @@ def test_a_failing_report_creates_no_claim(claims, monkeypatch):
 
 def test_a_stale_claim_version_is_a_conflict_and_changes_nothing(claims):
     claim_id = _reported(claims)
-    store = Store(str(claims.db))
+    store = open_store(str(claims.db))
     try:
         with store.read() as tx:
             claim = tx.claim(claim_id)
@@ -62,7 +62,7 @@ def test_a_stale_claim_version_is_a_conflict_and_changes_nothing(claims):
 
 def test_an_audit_seq_written_twice_fails_loudly(claims):
     claim_id = _reported(claims)
-    store = Store(str(claims.db))
+    store = open_store(str(claims.db))
     try:
         with store.read() as tx:
             (first,) = tx.events(claim_id)
@@ -74,7 +74,7 @@ def test_an_audit_seq_written_twice_fails_loudly(claims):
 
 
 def test_durability_settings_are_in_force(claims):
-    store = Store(str(claims.db))
+    store = open_store(str(claims.db))
     try:
         with store.read() as tx:
             pragmas = {name: tx.value(f"PRAGMA {name}") for name in

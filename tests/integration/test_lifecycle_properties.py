@@ -23,7 +23,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from claims.audit import event_hash
 from claims.errors import ClaimsError
 from claims.records import Claim, evolve
-from claims.storage import Store
+from claims.storage import open_store
 from workflows import admin, cases
 from workflows.deadlines import next_due
 from workflows.office import Office
@@ -74,7 +74,7 @@ class ClaimLifecycle(RuleBasedStateMachine):
         self.dir.cleanup()
 
     def office(self, who: str) -> Office:
-        return Office(Store(self.db), who, self.now.isoformat())
+        return Office(open_store(self.db), who, self.now.isoformat())
 
     def run(self, who, work):
         office = self.office(who)
@@ -193,7 +193,7 @@ class ClaimLifecycle(RuleBasedStateMachine):
     @invariant()
     def queue_columns_agree_with_the_stored_claim(self):
         """An update names an indexed column only when it changes: the columns must still be the claim's."""
-        store = Store(self.db)
+        store = open_store(self.db)
         try:
             with store.read() as tx:
                 sql = "SELECT state, version, paid_amount, next_due, snapshot FROM claim WHERE id = :id"

@@ -54,9 +54,9 @@ def test_a_chain_that_ends_right_after_apply_without_its_notice_is_caught(book):
 
 def _match_claim_row(con: sqlite3.Connection, book: Book, claim: str) -> None:
     """Make the claim row the fold of the events left, as a careful forger would."""
-    from claims.storage import Store
+    from claims.storage import open_store
 
-    store = Store(str(book.db))
+    store = open_store(str(book.db))
     try:
         with store.read() as tx:
             record = read_admin_record(tx, prove_policies=False)

@@ -21,7 +21,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition,
 
 from claims.errors import ClaimsError, RuleRefused
 from claims.materials import DOCUMENT_TYPES
-from claims.storage import Store
+from claims.storage import open_store
 from claims.values import with_check_digit
 from workflows import admin, cases
 from workflows.auditing import replay_claim
@@ -92,7 +92,7 @@ class AuditedBook(RuleBasedStateMachine):
         self.checking.start()
 
     def office(self, who: str) -> Office:
-        return Office(Store(self.db), who, self.now.isoformat())
+        return Office(open_store(self.db), who, self.now.isoformat())
 
     def run(self, who: str, work):
         office = self.office(who)
@@ -108,7 +108,7 @@ class AuditedBook(RuleBasedStateMachine):
         return self.run(who, lambda office: cases.advance(office, claim, command, args))
 
     def stored(self, pick: int):
-        with Store(self.db).read() as tx:
+        with open_store(self.db).read() as tx:
             return tx.claim(self.claims[pick % len(self.claims)])
 
     # time -------------------------------------------------------------------------------------------
@@ -217,7 +217,7 @@ class AuditedBook(RuleBasedStateMachine):
                 self.folder.cleanup()
 
     def replay_reproduces_every_stored_claim(self):
-        office = Office(Store(self.db), "qian")
+        office = Office(open_store(self.db), "qian")
         try:
             for claim in self.claims:
                 doc = replay_claim(office, claim)

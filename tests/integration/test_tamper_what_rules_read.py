@@ -191,7 +191,7 @@ def _sha256(text: str) -> str:
 
 
 def _login() -> str:
-    from claims.storage import os_login
+    from claims.sqlite_store import os_login
 
     return os_login()
 

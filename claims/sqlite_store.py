@@ -1,0 +1,394 @@
+"""The SQLite back end: the embedded default. One file; one writer at a time (``BEGIN IMMEDIATE``), WAL, synchronous=FULL.
+
+The acting user outside training databases is the operating-system login (``os_login``). ``claims init`` builds the
+database in a temporary file and links it into place, so it is there whole or not at all. Failures of the driver and
+the file system are translated into the error family here, where the file's path is known (a full disk is told apart
+from other I/O errors by the free space left beside it).
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sqlite3
+import urllib.parse
+from contextlib import contextmanager
+from pathlib import Path
+
+from claims.errors import BadInput, ClaimsError, Conflict, EnvironmentFailure, IntegrityFailure, NotFound
+from claims.storage import Store, Tx
+
+APPEND_ONLY = (
+    "CREATE TRIGGER IF NOT EXISTS audit_event_no_update BEFORE UPDATE ON audit_event "
+    "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS audit_event_no_delete BEFORE DELETE ON audit_event "
+    "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS policy_version_no_update BEFORE UPDATE ON policy_version "
+    "BEGIN SELECT RAISE(ABORT, 'policy_version is append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS policy_version_no_delete BEFORE DELETE ON policy_version "
+    "BEGIN SELECT RAISE(ABORT, 'policy_version is append-only'); END",
+)
+TRIGGERS = tuple(statement.split()[5] for statement in APPEND_ONLY)  # CREATE TRIGGER IF NOT EXISTS <name> …
+APPLICATION_ID = 0x434C4D53  # "CLMS" in the SQLite header (PRAGMA application_id): a claims database, set by init
+
+
+def os_login() -> str:
+    """Who the operating system says runs this process: the effective user's login name.
+
+    Never an environment variable (``USER``, ``LOGNAME``): those are whatever the caller set.
+    """
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except (ImportError, KeyError):  # not POSIX, or a uid without a passwd entry
+        return getpass.getuser()
+
+
+def sqlite_path(target: str) -> str:
+    """The SQLite file a target names: a path, or an ``sqlite:///path`` URL."""
+    if "://" not in target:
+        return target
+    scheme, _, path = target.partition(":///")
+    if scheme != "sqlite" or not path:
+        raise BadInput(f"--db {target!r}: give a file path, sqlite:///path or postgresql://user@host:port/db")
+    return path
+
+
+class SQLiteTx(Tx):
+    """A transaction on SQLite: text that is not UTF-8 can be read back to be reported; the file can be checked."""
+
+    def all_rows(self, sql: str, params: dict | tuple = ()) -> list:
+        """Every row of a read statement. Text that is not UTF-8 (SQLite stores whatever bytes it is given) comes back
+        with each undecodable byte as a lone surrogate instead of failing the read: `audit verify` names such rows."""
+        try:
+            return self.conn.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "decode" not in str(exc):
+                raise
+        self.conn.text_factory = _tolerant_text
+        try:
+            return self.conn.execute(sql, params).fetchall()
+        finally:
+            self.conn.text_factory = str
+
+    def damage(self) -> list[str]:
+        """What SQLite's own check of the file finds wrong with it (PRAGMA quick_check: pages, b-trees, indexes)."""
+        found = [row[0] for row in self.conn.execute("PRAGMA quick_check(20)")]
+        return [] if found == ["ok"] else found
+
+    def seq_taken(self, exc: Exception) -> bool:
+        return isinstance(exc, sqlite3.IntegrityError) and "UNIQUE constraint failed: audit_event" in str(exc)
+
+    def missing_triggers(self) -> list[str]:
+        present = {name for (name,) in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+        return [name for name in TRIGGERS if name not in present]
+
+
+def _tolerant_text(raw: bytes) -> str:
+    return raw.decode("utf-8", "surrogateescape")
+
+
+class SQLiteStore(Store):
+    """A claims database in an SQLite file: one writer at a time (BEGIN IMMEDIATE), WAL, synchronous=FULL."""
+
+    def __init__(self, target: str, *, create: bool = False):
+        self.target = target
+        self.path = sqlite_path(target)
+        _check_place(self.path, create)
+        self._conn: sqlite3.Connection | None = None
+
+    def create(self, initialise) -> None:
+        """Create the database whole or not at all, and run `initialise(tx)` in it.
+
+        It is built in a temporary file beside the target — the tables as ``claims.tables`` declares them
+        (SQLModel), the append-only triggers, and what `initialise` writes — and only then linked into place:
+        a `claims init` killed part-way leaves no half-made database behind.
+        """
+        target = Path(self.path)
+        if target.exists() and target.stat().st_size:
+            self._refuse_existing()
+        temporary = target.with_name(f".{target.name}.init-{os.getpid()}")
+        _remove_database_files(temporary)
+        try:
+            with self.failures():
+                self._build(temporary, initialise)
+            _put_in_place(temporary, target)
+        except FileExistsError:
+            raise Conflict(f"{self.path} was created by someone else meanwhile; nothing was changed") from None
+        except OSError as exc:
+            raise translate_sqlite(exc, self.path) from exc
+        finally:
+            _remove_database_files(temporary)
+
+    @staticmethod
+    def _build(temporary: Path, initialise) -> None:
+        """The whole database, in the temporary file."""
+        _create_schema(str(temporary))
+        conn = _connect(str(temporary))
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            initialise(SQLiteTx(conn, write=True))
+            conn.execute("COMMIT")
+        finally:
+            conn.close()  # the last connection checkpoints the WAL into the file and removes it
+
+    def _refuse_existing(self) -> None:
+        try:
+            with self.read() as tx:
+                tx.meta("settings_version")
+        except ClaimsError:
+            raise IntegrityFailure(f"{self.path} exists and is not a claims database; nothing was changed") from None
+        finally:
+            self.close()
+        raise Conflict(f"{self.path} is already a claims database; nothing was changed")
+
+    def login(self) -> str:
+        """The acting user outside training databases: for SQLite, the operating-system login."""
+        return os_login()
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self._conn = _open(self.path)
+        return self._conn
+
+    @contextmanager
+    def write(self):
+        """One write transaction; rolls back on any exception (SQLite may already have rolled back, e.g. on a full disk)."""
+        with self.failures():
+            conn = self._connection()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                tx = SQLiteTx(conn, write=True)
+                tx.claims_database()
+                yield tx
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+    @contextmanager
+    def failures(self):
+        """Database and file-system failures, in the words of the error family (exit 5, 7 or 8)."""
+        try:
+            yield
+        except (sqlite3.DatabaseError, OSError, MemoryError) as exc:
+            known = translate_sqlite(exc, self.path)
+            if known is None:
+                raise
+            raise known from exc
+
+    @contextmanager
+    def shared_read(self, join):
+        """A read transaction that other processes share: `join(token)` must make each of them call `join_read(token)` and
+        return once all have. Every one of them then sees exactly the snapshot this one sees.
+
+        SQLite has no exported snapshots, so the snapshots are made equal: while they are being taken this process holds
+        the write lock (BEGIN IMMEDIATE on a second connection), so nothing can commit in between. Writers wait only for
+        that moment; on a database nobody may write, nothing can commit anyway.
+        """
+        lock = _connect(self.path, create=False)
+        try:
+            try:
+                lock.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if not isinstance(translate_sqlite(exc), EnvironmentFailure):  # read-only: nobody commits, no lock needed
+                    raise
+            with self.read() as tx:
+                join(None)
+                if lock.in_transaction:
+                    lock.execute("ROLLBACK")
+                yield tx
+        finally:
+            lock.close()
+
+    @contextmanager
+    def join_read(self, token):
+        """This process's part of another's `shared_read` (the token is what that one passed to `join`)."""
+        with self.read() as tx:
+            yield tx
+
+    @contextmanager
+    def read(self):
+        """A consistent read snapshot."""
+        with self.failures():
+            conn = self._connection()
+            conn.execute("BEGIN")
+            try:
+                tx = SQLiteTx(conn)
+                tx.claims_database()
+                yield tx
+            finally:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+
+
+def _check_place(path: str, create: bool) -> None:
+    """The target must be a file (or, for init, a place where one can be made)."""
+    if path == ":memory:":
+        return
+    place = Path(path)
+    if place.is_dir():
+        raise BadInput(f"--db {path!r} is a folder; give the path of a database file")
+    if create:
+        folder = place.parent
+        if not folder.is_dir():
+            raise BadInput(f"--db {path!r}: the folder {str(folder)!r} does not exist; create it first")
+    elif not place.exists():
+        folder = place.parent
+        where = "" if folder.is_dir() else f" (the folder {str(folder)!r} does not exist)"
+        raise NotFound(f"no claims database at {path!r}{where}: run `claims init` first, or give --db")
+
+
+def _create_schema(path: str) -> None:
+    """The tables as ``claims.tables`` declares them (SQLModel), WAL mode, the application id and the triggers."""
+    from sqlalchemy import create_engine
+
+    from claims.tables import SQLModel
+
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        SQLModel.metadata.create_all(engine)
+    finally:
+        engine.dispose()
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")  # persistent: every later connection finds the file in WAL mode
+        conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+        for statement in APPEND_ONLY:
+            conn.execute(statement)
+    finally:
+        conn.close()
+
+
+def _put_in_place(temporary: Path, target: Path) -> None:
+    """Link the finished database to its name (never over another file, except an empty one), then sync the folder."""
+    if target.exists() and target.stat().st_size == 0:
+        os.replace(temporary, target)
+    else:
+        try:
+            os.link(temporary, target)
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links
+            if target.exists():
+                raise FileExistsError(str(target)) from None
+            os.replace(temporary, target)
+    try:
+        folder = os.open(target.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(folder)
+    except OSError:
+        pass
+    finally:
+        os.close(folder)
+
+
+def _remove_database_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        try:
+            os.unlink(f"{path}{suffix}")
+        except FileNotFoundError:
+            pass
+
+
+def _open(path: str) -> sqlite3.Connection:
+    """A connection to an existing database. On a read-only file system SQLite cannot create the -wal and -shm files it
+    reads a WAL database through; as nobody can be writing there either, the file is then read as immutable."""
+    conn = _connect(path, create=False)
+    try:
+        conn.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if (exc.sqlite_errorcode & 0xFF) != SQLITE_CANTOPEN or not _read_only_file_system(path) or os.path.exists(path + "-wal"):
+            raise
+        uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?mode=ro&immutable=1"
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=10.0, cached_statements=256)
+    return conn
+
+
+def _read_only_file_system(path: str) -> bool:
+    try:
+        return bool(os.statvfs(os.path.dirname(os.path.abspath(path))).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def _disk_full(path: str | None) -> bool:
+    try:
+        return path is not None and os.statvfs(os.path.dirname(os.path.abspath(path))).f_bavail == 0
+    except OSError:
+        return False
+
+
+def _connect(path: str, create: bool = True) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are begun explicitly); never creates a file unless asked to."""
+    if create or path == ":memory:":
+        conn = sqlite3.connect(path, isolation_level=None, timeout=10.0, cached_statements=256)
+    else:
+        uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?mode=rw"
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=10.0, cached_statements=256)
+    conn.execute("PRAGMA synchronous=FULL")  # an audit log must not lose a committed event
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA busy_timeout=10000")
+    return conn
+
+
+# SQLite primary result codes (sqlite3.Error.sqlite_errorcode & 0xFF)
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT = 5, 6, 8, 10, 11
+SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 13, 14, 26
+
+
+def translate_sqlite(exc: BaseException, path: str | None = None):
+    """A database failure in the words of the error family, or None if it is not one (`path`: the database file)."""
+    if isinstance(exc, MemoryError):
+        return EnvironmentFailure("out of memory; nothing was written")
+    if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
+        return _os_failure(exc)
+    if not isinstance(exc, sqlite3.DatabaseError):
+        return None
+    text = str(exc)
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if code == SQLITE_FULL or "disk is full" in text or (code in (SQLITE_IOERR, SQLITE_CANTOPEN) and _disk_full(path)):
+        return EnvironmentFailure("disk full: there is no room beside the database (SQLite needs some to open it, and every write "
+                                  "needs some); nothing was written — free some space and try again")
+    if code == SQLITE_READONLY or "readonly database" in text:
+        return EnvironmentFailure("the database file or its folder is read-only for you; nothing was written "
+                                  "(docs/security.md, Sharing one SQLite file)")
+    if code == SQLITE_CANTOPEN or "unable to open" in text:
+        return EnvironmentFailure(f"the database cannot be opened ({text}): check that you may read and write it and its folder")
+    if code == SQLITE_IOERR or "disk I/O error" in text:
+        return EnvironmentFailure(f"the disk failed while using the database ({text}); nothing was written")
+    if code in (SQLITE_BUSY, SQLITE_LOCKED) or "locked" in text or "busy" in text:
+        return Conflict(f"the database is busy with another writer; try again ({text})")
+    if code in (SQLITE_CORRUPT, SQLITE_NOTADB) or "not a database" in text or "malformed" in text or "no such table" in text:
+        return IntegrityFailure(f"the database is damaged or not a claims database ({text})")
+    if "decode to UTF-8" in text:
+        column = text.split("column ", 1)[-1].split(" with text", 1)[0]
+        return IntegrityFailure(f"the database holds text that is not UTF-8 (column {column}): it was written outside this tool; "
+                                "`claims audit verify` names the row")
+    if "no such column" in text:
+        return IntegrityFailure(f"this is not a claims database, or not of this version ({text})")
+    if "append-only" in text:
+        return IntegrityFailure(f"refused by the database: {text}")
+    if isinstance(exc, sqlite3.IntegrityError) and "UNIQUE constraint failed: audit_event" in text:
+        return Conflict("an audit event of this chain was written by someone else first; nothing was written, try again")
+    return None
+
+
+def _os_failure(exc: OSError) -> EnvironmentFailure:
+    import errno
+
+    if exc.errno == errno.ENOSPC:
+        return EnvironmentFailure("disk full: nothing was written (free some space and try again)")
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return EnvironmentFailure(f"{exc.strerror}: {exc.filename or 'the database'} (check the permissions of the file and its folder)")
+    return EnvironmentFailure(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
