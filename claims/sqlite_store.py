@@ -16,19 +16,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from claims.errors import BadInput, ClaimsError, Conflict, EnvironmentFailure, IntegrityFailure, NotFound
-from claims.storage import Store, Tx
+from claims.schema import head_statements, trigger_names
+from claims.storage import Store, Tx, older_schema
 
-APPEND_ONLY = (
-    "CREATE TRIGGER IF NOT EXISTS audit_event_no_update BEFORE UPDATE ON audit_event "
-    "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END",
-    "CREATE TRIGGER IF NOT EXISTS audit_event_no_delete BEFORE DELETE ON audit_event "
-    "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END",
-    "CREATE TRIGGER IF NOT EXISTS policy_version_no_update BEFORE UPDATE ON policy_version "
-    "BEGIN SELECT RAISE(ABORT, 'policy_version is append-only'); END",
-    "CREATE TRIGGER IF NOT EXISTS policy_version_no_delete BEFORE DELETE ON policy_version "
-    "BEGIN SELECT RAISE(ABORT, 'policy_version is append-only'); END",
-)
-TRIGGERS = tuple(statement.split()[5] for statement in APPEND_ONLY)  # CREATE TRIGGER IF NOT EXISTS <name> …
 APPLICATION_ID = 0x434C4D53  # "CLMS" in the SQLite header (PRAGMA application_id): a claims database, set by init
 
 
@@ -77,12 +67,25 @@ class SQLiteTx(Tx):
         found = [row[0] for row in self.conn.execute("PRAGMA quick_check(20)")]
         return [] if found == ["ok"] else found
 
+    def claims_database(self) -> None:
+        try:
+            super().claims_database()
+        except sqlite3.OperationalError as exc:
+            if "no such table: alembic_version" in str(exc) and self._has_table("meta"):
+                raise older_schema() from None
+            if "no such table" not in str(exc) and "no such column" not in str(exc):
+                raise  # a busy, full or unreadable file: the store says which
+            raise IntegrityFailure(f"this is not a claims database ({exc}); give --db the file `claims init` made") from None
+
+    def _has_table(self, name: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name", {"name": name}).fetchone() is not None
+
     def seq_taken(self, exc: Exception) -> bool:
         return isinstance(exc, sqlite3.IntegrityError) and "UNIQUE constraint failed: audit_event" in str(exc)
 
     def missing_triggers(self) -> list[str]:
         present = {name for (name,) in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-        return [name for name in TRIGGERS if name not in present]
+        return [name for name in trigger_names("sqlite") if name not in present]
 
 
 def _tolerant_text(raw: bytes) -> str:
@@ -247,22 +250,15 @@ def _check_place(path: str, create: bool) -> None:
 
 
 def _create_schema(path: str) -> None:
-    """The tables as ``claims.tables`` declares them (SQLModel), WAL mode, the application id and the triggers."""
-    from sqlalchemy import create_engine
-
-    from claims.tables import SQLModel
-
-    engine = create_engine(f"sqlite:///{path}")
-    try:
-        SQLModel.metadata.create_all(engine)
-    finally:
-        engine.dispose()
+    """The schema at HEAD (claims.schema), in WAL mode and marked with the application id, in one transaction."""
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         conn.execute("PRAGMA journal_mode=WAL")  # persistent: every later connection finds the file in WAL mode
         conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
-        for statement in APPEND_ONLY:
+        conn.execute("BEGIN IMMEDIATE")
+        for statement in head_statements("sqlite"):
             conn.execute(statement)
+        conn.execute("COMMIT")
     finally:
         conn.close()
 

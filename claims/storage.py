@@ -29,13 +29,13 @@ from claims.canonical import canonical_json, sha256_hex, undecodable
 from claims.chain import EVENT_COLUMNS, StoredEvent
 from claims.errors import BadInput, Conflict, IntegrityFailure, NotFound
 from claims.records import Claim
+from claims.schema import HEAD
 from claims.settings import Settings
 
 CLAIM_FIELDS = tuple(f.name for f in fields(Claim))
 CLAIM_COLUMNS = ("id", "number", "policy", "type", "event_date", "state", "version", "paid_amount", "next_due", "snapshot", "updated_at")
 
 FINISHED = ("closed", "withdrawn")  # left out of the work queue unless asked for by --state
-APPEND_ONLY_TABLES = ("audit_event", "policy_version")
 
 
 def _insert(table: str, columns: tuple[str, ...]) -> str:
@@ -43,7 +43,7 @@ def _insert(table: str, columns: tuple[str, ...]) -> str:
 
 
 # The statements every command runs.
-ALL_META = "SELECT key, value FROM meta"
+ALL_META = "SELECT key, value FROM meta UNION ALL SELECT '@schema', version_num FROM alembic_version"  # and the schema revision
 SETTINGS_BODY = "SELECT body FROM settings_version WHERE version = :version"
 USER_ROW = "SELECT name, role, authority_limit FROM app_user WHERE name = :name"
 POLICY_BODY = "SELECT body, digest FROM policy WHERE number = :number"
@@ -132,6 +132,13 @@ class Store:
 
 
 
+def older_schema(revision: str | None = None) -> BadInput:
+    """A database whose schema is older than this program's (exit 2, naming the command that upgrades it)."""
+    which = f"revision {revision}" if revision else "from before schema revisions"
+    return BadInput(f"this database's schema ({which}) is older than this program's ({HEAD}): an admin brings it up to date with "
+                    "`claims db upgrade` (docs/cli.md, db upgrade)")
+
+
 class ConcurrentChange(Conflict):
     """Another transaction committed first in a way that makes this one fail; the whole command may simply run again."""
 
@@ -205,6 +212,11 @@ class Tx:
         ``meta`` table fails the read itself; the back end translates that failure.)"""
         if self.meta("settings_version") is None:
             raise IntegrityFailure("this is not a claims database (it holds no settings in force); give --db the file `claims init` made")
+        revision = self.meta("@schema")
+        if revision != HEAD:
+            raise older_schema(revision) if revision is None or revision < HEAD else BadInput(
+                f"this database's schema (revision {revision}) is newer than this program's ({HEAD}): "
+                "use the claims version that upgraded it")
 
     def meta(self, key: str) -> str | None:
         if self._meta is None:  # a handful of rows, every command reads two of them: one statement

@@ -47,7 +47,7 @@ def add_user(office: Office, name: str, role: str, limit: str | None) -> dict:
     name, limit = user_name(name), _limit(role, limit)
 
     def work(tx: Tx) -> dict:
-        admin = office.authorized_user(tx, "user")
+        admin = _admin_at_work(office, tx, "user")
         current = tx.user(name)
         if current is not None:
             raise Conflict(f"user {name} already exists ({_role_text(current['role'], current['limit'])}); "
@@ -64,7 +64,7 @@ def change_role(office: Office, name: str, role: str, limit: str | None) -> dict
     name, limit = user_name(name), _limit(role, limit)
 
     def work(tx: Tx) -> dict:
-        admin = office.authorized_user(tx, "user")
+        admin = _admin_at_work(office, tx, "user")
         current = tx.user(name)
         if current is None:
             raise NotFound(f"user {name!r} is not registered: add them with `claims user add`")
@@ -111,7 +111,7 @@ def import_policies(office: Office, path: str) -> dict:
     file_digest = _file_digest(path)
 
     def work(tx: Tx) -> dict:
-        admin = office.authorized_user(tx, "policy")
+        admin = _admin_at_work(office, tx, "policy")
         known = tx.policy_digests([p["policy"] for p in policies])
         rows = {p["policy"]: policy_row(p) for p in policies}  # digest = sha256 of the canonical body, computed once
         new = [rows[p["policy"]] for p in policies if p["policy"] not in known]
@@ -162,12 +162,21 @@ def show_settings(office: Office) -> dict:
 def load_settings(office: Office, path: str) -> dict:
     """Put new settings in force; events already recorded keep the version they were checked against."""
     settings = read_settings(path)
-    with office.store.write() as tx:
-        admin = office.authorized_user(tx, "settings")
+
+    def work(tx: Tx) -> dict:
+        admin = _admin_at_work(office, tx, "settings")
         tx.put_settings(settings)
         tx.set_meta(CURRENT_SETTINGS, settings.version)
         _admin_event(tx, admin, office.now(tx), settings, "settings", {"settings": settings.as_dict()})
-    return {"settings_version": settings.version, **settings.as_dict()}
+        return {"settings_version": settings.version, **settings.as_dict()}
+
+    return office.store.transact(work)
+
+
+def _admin_at_work(office: Office, tx: Tx, command: str) -> dict:
+    """The admin chain locked first (its head is read and extended), then the user authorised for `command`."""
+    tx.lock(ADMIN_CHAIN)
+    return office.authorized_user(tx, command)
 
 
 def _admin_event(tx: Tx, admin: dict, when, settings: Settings, name: str, payload: dict) -> None:

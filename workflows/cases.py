@@ -27,9 +27,14 @@ from workflows.office import Office
 from workflows.step import Step
 
 
+REPORTS = "claims:report"  # the lock every report takes: claim numbers and the duplicate-report check are per database
+
+
 def report(office: Office, policy_number: str, args: dict) -> dict:
     """报案: first notice of an insured event; returns the new claim."""
-    with office.store.write() as tx:
+
+    def work(tx: Tx) -> dict:
+        tx.lock(REPORTS)  # one report at a time: the next claim number, and no duplicate slipping in beside this one
         policy = tx.policy(policy_number)
         if policy is None:
             raise NotFound(f"policy {policy_number!r} not found")
@@ -42,23 +47,34 @@ def report(office: Office, policy_number: str, args: dict) -> dict:
         to_state = referee().judge(step)
         _refuse_duplicate(tx, claim)
         new = _record(tx, step, to_state, _report_events(step))
-    return {"claim": new.id, "state": new.state, "flags": new.flags}
+        return {"claim": new.id, "state": new.state, "flags": new.flags}
+
+    return office.store.transact(work)
 
 
 def advance(office: Office, claim_id: str, command: str, args: dict, *, view: bool = True) -> dict | None:
     """Any step on an existing claim: apply, attach, investigate, decide, notify, pay, …"""
     if command in ("attach", "request") and args["document"] not in DOCUMENT_TYPES:
         raise NotFound(f"document type {args['document']!r} not found; known types: {', '.join(DOCUMENT_TYPES)}")
-    with office.store.write() as tx:
-        claim = tx.existing_claim(claim_id)
+
+    def work(tx: Tx) -> dict | None:
+        claim = tx.existing_claim(claim_id)  # in a write transaction: the claim's row, and so its chain, locked first
         user = office.authorized_user(tx, command)
+        if command in facts_of.READS_OTHER_CLAIMS:
+            tx.lock(policy_lock(claim.policy))  # the amounts paid on the policy's other claims must not change meanwhile
         settings = office.settings(tx)
         facts = facts_of.gather(tx, command, claim, user, settings)
         step = Step(command, claim, PREPARE.get(command, _as_given)(args, claim, facts), facts,
                     office.now(tx), settings, actor=user)
         to_state = referee().judge(step)
         new = _record(tx, step, to_state, EVENTS[command](step))
-    return views.status(new, settings, user, step.now) if view else None
+        return views.status(new, settings, user, step.now) if view else None
+
+    return office.store.transact(work)
+
+
+def policy_lock(number: str) -> str:
+    return f"claims:policy:{number}"
 
 
 def _record(tx: Tx, step: Step, to_state: str, events: list[tuple[str, dict]]) -> Claim:

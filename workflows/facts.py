@@ -32,6 +32,7 @@ def persons(policy: dict) -> dict:
 
 
 POLICY_COMMANDS = ("report", "apply", "decide", "pay")
+READS_OTHER_CLAIMS = ("decide", "pay")  # they read what the policy's other claims paid (the sum insured is shared)
 
 
 def from_policy(command: str, policy: dict, claim_type: str) -> dict:
