@@ -130,6 +130,9 @@ class Store:
     def close(self) -> None:
         raise NotImplementedError
 
+    def grant_role(self, tx: Tx, login: str, role: str) -> None:
+        """Let the database itself enforce `login`'s claims role, where it can (a server); SQLite cannot."""
+
 
 
 def older_schema(revision: str | None = None) -> BadInput:

@@ -37,6 +37,8 @@ def init(target: str, *, training: bool, settings_file: str | None, asked: str |
         admin = {"name": name, "role": "admin"}
         _admin_event(tx, admin, when, settings, "init", {"training": training, "settings": settings.as_dict()})
         _admin_event(tx, admin, when, settings, "user_add", {"user": name, "role": "admin", "limit": None})
+        if not training:
+            store.grant_role(tx, name, "admin")
 
     store.create(initialise)
     return {"ok": True, "training": training, "settings_version": settings.version, "admin": name}
@@ -53,6 +55,7 @@ def add_user(office: Office, name: str, role: str, limit: str | None) -> dict:
             raise Conflict(f"user {name} already exists ({_role_text(current['role'], current['limit'])}); "
                            f"change a role or limit with `claims user role {name} --role …`", rule="user_exists")
         tx.put_user(name, role, limit)
+        _enforce_role(office, tx, name, role)
         _admin_event(tx, admin, office.now(tx), office.settings(tx), "user_add", {"user": name, "role": role, "limit": limit})
         return {"user": name, "role": role, "limit": limit}
 
@@ -70,6 +73,7 @@ def change_role(office: Office, name: str, role: str, limit: str | None) -> dict
             raise NotFound(f"user {name!r} is not registered: add them with `claims user add`")
         _keep_an_admin(tx, current, role)
         tx.put_user(name, role, limit)
+        _enforce_role(office, tx, name, role)
         payload = {"user": name, "role": role, "limit": limit, "previous_role": current["role"], "previous_limit": current["limit"]}
         _admin_event(tx, admin, office.now(tx), office.settings(tx), "user_role", payload)
         return {"user": name, "role": role, "limit": limit, "previous_role": current["role"], "previous_limit": current["limit"]}
@@ -81,6 +85,12 @@ def list_users(office: Office) -> list[dict]:
     with office.store.read() as tx:
         office.authorized_user(tx, "user list")
         return [{"user": name, "role": role, "limit": limit} for name, role, limit in tx.users()]
+
+
+def _enforce_role(office: Office, tx: Tx, name: str, role: str) -> None:
+    """On a server the database enforces the role too (its group role); a training database names users, not logins."""
+    if not tx.training():
+        office.store.grant_role(tx, name, role)
 
 
 def _limit(role: str, limit: str | None) -> str | None:
