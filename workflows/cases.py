@@ -26,7 +26,6 @@ from workflows.machine import MACHINE, referee
 from workflows.office import Office
 from workflows.step import Step
 
-
 REPORTS = "claims:report"  # the lock every report takes: claim numbers and the duplicate-report check are per database
 
 
