@@ -85,7 +85,8 @@ class PostgresTx(Tx):
         return isinstance(exc, pg_errors.UniqueViolation)
 
     def missing_triggers(self) -> list[str]:
-        present = {name for (name,) in self.conn.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")}
+        """Append-only triggers dropped or disabled (an owner can do either)."""
+        present = {name for (name,) in self.conn.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D'")}
         return [name for name in trigger_names("postgresql") if name not in present]
 
 
@@ -260,8 +261,8 @@ def setup_statements(conn: psycopg.Connection) -> list[str]:
     writers = [GROUP.format(role) for role in ("agent", "handler", "senior")]
     everyone = ", ".join(groups)
     statements = [
-        *(f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{group}') THEN CREATE ROLE {group} NOLOGIN; "
-          f"END IF; END $$" for group in groups),
+        *(f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{group}') THEN CREATE ROLE {group} NOLOGIN; END IF; "
+          f"EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$" for group in groups),  # made meanwhile: fine
         "REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC",
         f"GRANT CONNECT ON DATABASE {_ident(database)} TO {everyone}",
         f"GRANT USAGE ON SCHEMA public TO {everyone}",

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pg_server  # tests/ is on sys.path: pytest puts a rootless conftest's directory there
 import pytest
+from backends import POSTGRES, SQLITE, Database, discard, new_database
 
 from cli.main import main
 
@@ -39,8 +40,9 @@ class Result:
 class Claims:
     """Runs `claims …` exactly as a user types it (in-process, through cli.main.main)."""
 
-    def __init__(self, db: Path, capsys, monkeypatch):
-        self.db, self.capsys, self.monkeypatch = db, capsys, monkeypatch
+    def __init__(self, database: Database, capsys, monkeypatch):
+        self.database, self.db = database, database.target
+        self.capsys, self.monkeypatch = capsys, monkeypatch
         self.now = START
         self.user = "admin"
 
@@ -61,12 +63,35 @@ class Claims:
         return result
 
 
+@pytest.fixture(scope="session")
+def backend(request) -> str:
+    """The back end a test's databases live on: "sqlite" or "postgres" (parametrised by pytest_generate_tests)."""
+    return request.param
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test that builds a claims database runs on both back ends, once per session each; a test about the SQLite
+    file itself is marked `sqlite_only`."""
+    if "backend" in metafunc.fixturenames:
+        kinds = [SQLITE] if metafunc.definition.get_closest_marker("sqlite_only") else [SQLITE, POSTGRES]
+        metafunc.parametrize("backend", [pytest.param(kind, id=kind, marks=[pytest.mark.postgres] if kind == POSTGRES else [])
+                                         for kind in kinds], indirect=True, scope="session")
+
+
 @pytest.fixture
-def claims(tmp_path, capsys, monkeypatch) -> Claims:
+def database(backend, tmp_path):
+    """An empty place for a claims database on the test's back end, dropped afterwards."""
+    made = new_database(backend, tmp_path)
+    yield made
+    discard(made)
+
+
+@pytest.fixture
+def claims(database, capsys, monkeypatch, tmp_path) -> Claims:
     """A fresh training database with the example policies and one user per role."""
     monkeypatch.delenv("CLAIMS_DB", raising=False)
     monkeypatch.delenv("CLAIMS_USER", raising=False)
-    run = Claims(tmp_path / "claims.db", capsys, monkeypatch)
+    run = Claims(database, capsys, monkeypatch)
     run.ok("init", "--training")
     for name, role, *limit in [("li", "agent"), ("wang", "handler", "50000"), ("zhao", "senior"),
                                ("sun", "handler", "100000"), ("qian", "auditor")]:
@@ -111,6 +136,7 @@ def _postgres_deselected(config: pytest.Config) -> bool:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgres: needs the throwaway PostgreSQL server")
+    config.addinivalue_line("markers", "sqlite_only: about the SQLite file itself; its `backend` is SQLite alone")
     if not _is_controller(config) or getattr(config.option, "help", False):
         return
     config.stash[_exported_key] = []

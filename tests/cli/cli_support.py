@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import typer.main
+from backends import SQLiteDatabase, discard, new_database
 
 from claims.sqlite_store import os_login
 from cli.main import main
@@ -74,8 +75,10 @@ def run_main(argv: list[str], env: dict[str, str | None]) -> Result:
 class Claims:
     """Runs `claims …` exactly as a user types it (in-process, through cli.main.main)."""
 
-    def __init__(self, db: Path, workdir: Path):
-        self.db, self.workdir = db, workdir
+    def __init__(self, database, workdir: Path):
+        if isinstance(database, str | Path):  # a file path: an SQLite database
+            database = SQLiteDatabase(Path(database))
+        self.database, self.db, self.workdir = database, database.target, workdir
         self.now = START
         self.user = "admin"
 
@@ -100,10 +103,8 @@ class Claims:
 
     def snapshot(self) -> tuple:
         """Every row a command can change: the audit log, claims, users, policies, settings, meta."""
-        import sqlite3
-
-        with contextlib.closing(sqlite3.connect(self.db)) as conn:
-            return tuple(tuple(conn.execute(sql).fetchall()) for sql in (
+        with self.database.connection() as conn:
+            return tuple(tuple(tuple(row) for row in conn.execute(sql).fetchall()) for sql in (
                 "SELECT claim_id, seq, hash FROM audit_event ORDER BY claim_id, seq",
                 "SELECT id, version, state, snapshot FROM claim ORDER BY id",
                 "SELECT name, role, authority_limit FROM app_user ORDER BY name",
@@ -125,25 +126,25 @@ def example_records() -> list[dict]:
 
 
 @pytest.fixture(scope="session")
-def template_db(tmp_path_factory) -> Path:
-    """The training database of tests/conftest.py: one user per role, the example policies."""
+def template_db(backend, tmp_path_factory):
+    """The training database of tests/conftest.py: one user per role, the example policies (built once per back end)."""
     workdir = tmp_path_factory.mktemp("template")
-    run = Claims(workdir / "claims.db", workdir)
+    database = new_database(backend, workdir)
+    run = Claims(database, workdir)
     run.ok("init", "--training")
     for name, role, *limit in USERS:
         run.ok("user", "add", name, "--role", role, *(["--limit", limit[0]] if limit else []))
     run.ok("policy", "import", str(POLICIES))
-    return run.db
+    yield database
+    discard(database)
 
 
 @pytest.fixture
 def claims(template_db, tmp_path) -> Claims:
     """A fresh copy of the training database for this test."""
-    for suffix in ("", "-wal", "-shm"):
-        source = Path(str(template_db) + suffix)
-        if source.exists():
-            shutil.copy(source, tmp_path / f"claims.db{suffix}")
-    return Claims(tmp_path / "claims.db", tmp_path)
+    database = template_db.copy(tmp_path)
+    yield Claims(database, tmp_path)
+    discard(database)
 
 
 # the case flow as the deck walks it (slide 17: 陈某's critical illness on P-2022-0002) ---------------------

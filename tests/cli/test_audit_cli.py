@@ -6,7 +6,6 @@ import csv
 import hashlib
 import io
 import json
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -22,11 +21,7 @@ def rehash(event: dict) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()).hexdigest()
 
 
-def drop_triggers(db) -> sqlite3.Connection:
-    con = sqlite3.connect(db)
-    con.execute("DROP TRIGGER audit_event_no_update")
-    con.execute("DROP TRIGGER audit_event_no_delete")
-    return con
+
 
 
 # replay -------------------------------------------------------------------------------------------
@@ -77,8 +72,7 @@ def test_verify_json_has_the_contract_keys(claims, walk):
     doc = claims.ok("audit", "verify", as_="qian").json
     assert {"ok", "claims", "events", "problems"} <= set(doc)
     assert (doc["ok"], doc["claims"], doc["problems"]) == (True, 2, [])
-    with sqlite3.connect(claims.db) as con:
-        assert doc["events"] == con.execute("SELECT count(*) FROM audit_event").fetchone()[0]
+    assert doc["events"] == claims.database.rows("SELECT count(*) FROM audit_event")[0][0]
 
 
 def test_verify_human_summary(claims, walk):
@@ -90,7 +84,7 @@ def test_verify_human_summary(claims, walk):
 
 def test_a_failed_verification_exits_7_with_the_problems(claims, walk):
     claim = walk.critical_illness("applied")
-    with drop_triggers(claims.db) as con:
+    with claims.database.tampering() as con:
         con.execute("UPDATE audit_event SET actor = 'wang' WHERE claim_id = ? AND seq = 2", (claim,))
     result = claims("audit", "verify", as_="qian")
     assert result.code == 7

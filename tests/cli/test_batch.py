@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import json
 import re
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -67,9 +66,8 @@ def another_database(claims, db: Path, **changes):
     return other
 
 
-def audit_rows(db: Path) -> int:
-    with sqlite3.connect(db) as conn:
-        return conn.execute("SELECT count(*) FROM audit_event").fetchone()[0]
+def audit_rows(claims) -> int:
+    return claims.database.rows("SELECT count(*) FROM audit_event")[0][0]
 
 
 def test_a_walk_through_batch_records_exactly_what_the_typed_walk_records(claims, tmp_path):
@@ -135,12 +133,12 @@ def test_malformed_lines_fail_as_bad_input(claims, tmp_path):
 
 def test_a_failing_line_writes_nothing(claims, tmp_path):
     claims.ok("batch", batch_file(tmp_path, walk_lines(WALK[:8]), "first.jsonl"))
-    before, version = audit_rows(claims.db), claims.ok("status", CLAIM).json["version"]
+    before, version = audit_rows(claims), claims.ok("status", CLAIM).json["version"]
     over_limit = {"args": ["decide", CLAIM, "approve", "--amount", "60000", "--reason", "ok"], "as": "wang", "now": at("05T09:00")}
     lines = [walk_lines(WALK[8:9])[0], over_limit]
     result = claims("batch", batch_file(tmp_path, lines, "second.jsonl"))
     assert result.code == 4 and result.json["failed"][0]["error"]["rule"] == "authority_limit"
-    assert audit_rows(claims.db) == before + 1  # the investigate line only
+    assert audit_rows(claims) == before + 1  # the investigate line only
     assert claims.ok("status", CLAIM).json["version"] == version + 1
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import json
 import re
-import sqlite3
 
 import pytest
 
@@ -77,7 +76,7 @@ def outputs_of(claims, book, tmp_path) -> dict[str, list[str]]:
 
 def test_nothing_an_agent_or_admin_obtains_lets_a_masked_id_be_recomputed(claims, book, tmp_path):
     seen = outputs_of(claims, book, tmp_path)
-    secret_digests = _digests_over_personal_data(claims.db, tmp_path)
+    secret_digests = _digests_over_personal_data(claims.database, tmp_path)
     for who, texts in seen.items():
         everything = "\n".join(text for _, text in texts)
         for number in ALL_IDS:
@@ -172,14 +171,13 @@ def _events_in(texts: list):
 
 
 # what the attacker must not see ----------------------------------------------------------------------------------------------
-def _digests_over_personal_data(db, tmp_path) -> set[str]:
+def _digests_over_personal_data(database, tmp_path) -> set[str]:
     """Every digest the database holds whose input contains personal data, directly or through a chain."""
-    with sqlite3.connect(db) as conn:
-        digests = {h for row in conn.execute("SELECT hash, prev_hash FROM audit_event") for h in row if h}
-        digests |= {d for (d,) in conn.execute("SELECT digest FROM policy")}
-        for (payload,) in conn.execute("SELECT payload FROM audit_event"):
-            digests |= set(re.findall(r"[0-9a-f]{64}", payload))
-        settings = {v for (v,) in conn.execute("SELECT version FROM settings_version")}
+    digests = {h for row in database.rows("SELECT hash, prev_hash FROM audit_event") for h in row if h}
+    digests |= {d for (d,) in database.rows("SELECT digest FROM policy")}
+    for (payload,) in database.rows("SELECT payload FROM audit_event"):
+        digests |= set(re.findall(r"[0-9a-f]{64}", payload))
+    settings = {v for (v,) in database.rows("SELECT version FROM settings_version")}
     return digests - settings  # a settings version is a digest over settings anyone may read
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 import typer
 
 from cli.main import app
@@ -67,6 +68,7 @@ def test_a_database_url_of_an_unknown_kind_is_bad_input_naming_db(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.sqlite_only
 def test_an_sqlite_url_names_the_same_database_as_its_path(claims):
     walk_in = claims.ok("report", "P-2022-0002", "--type", "critical_illness", "--event-date", "2026-01-01", as_="li",
                       now="2026-01-02T10:00:00+08:00").json["claim"]

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 
-def _admin_events(db):
-    with sqlite3.connect(db) as conn:
-        return conn.execute("SELECT seq, event, payload, settings_version FROM audit_event "
-                            "WHERE claim_id = '@admin' ORDER BY seq").fetchall()
+def _admin_events(claims):
+    return claims.database.rows("SELECT seq, event, payload, settings_version FROM audit_event WHERE claim_id = '@admin' ORDER BY seq")
 
 
 def test_init_twice_is_a_conflict_and_changes_nothing(claims):
-    before = _admin_events(claims.db)
+    before = _admin_events(claims)
     result = claims("init", "--training")
     assert result.code == 5 and "already a claims database" in result.error["message"]
-    assert _admin_events(claims.db) == before
+    assert _admin_events(claims) == before
 
 
 def test_new_settings_are_versioned_and_old_events_keep_theirs(claims, tmp_path):
@@ -28,7 +25,7 @@ def test_new_settings_are_versioned_and_old_events_keep_theirs(claims, tmp_path)
     claims.ok("consult", claim, "--note", "phoned", as_="li")
     history = claims.ok("history", claim, as_="qian").json
     assert [e["settings_version"] for e in history] == [first, loaded["settings_version"]]
-    assert _admin_events(claims.db)[-1][1] == "settings"
+    assert _admin_events(claims)[-1][1] == "settings"
 
 
 def test_a_report_on_day_12_is_late_under_the_default_and_on_time_under_a_15_day_window(claims, tmp_path):
@@ -64,7 +61,7 @@ def test_policy_import_is_idempotent_and_counts_changes(claims, tmp_path):
     path.write_text(json.dumps(policies, ensure_ascii=False), encoding="utf-8")
     assert claims.ok("policy", "import", str(path)).json == {"imported": 1, "unchanged": 4}
     assert claims.ok("policy", "show", "P-2023-0001").json["coverages"][0]["sum_insured"] == "120000.00"
-    last = json.loads(_admin_events(claims.db)[-1][2])
+    last = json.loads(_admin_events(claims)[-1][2])
     assert last["changed"] == ["P-2023-0001"] and last["new"] == 0
 
 
@@ -89,7 +86,7 @@ def test_policy_show_masks_id_numbers_for_the_admin(claims):
 
 def test_users_roles_and_limits_are_recorded_in_the_admin_chain(claims):
     claims.ok("user", "role", "wang", "--role", "senior", "--limit", "200000")
-    last = json.loads(_admin_events(claims.db)[-1][2])
+    last = json.loads(_admin_events(claims)[-1][2])
     assert last == {"user": "wang", "role": "senior", "limit": "200000.00", "previous_role": "handler", "previous_limit": "50000.00"}
     trail = claims.ok("history", "@admin", as_="qian").json
     assert trail[0]["event"] == "init" and trail[0]["from"] is None
@@ -109,9 +106,9 @@ def test_the_last_admin_cannot_be_demoted(claims):
 
 
 def test_adding_an_existing_user_is_a_conflict_that_changes_nothing(claims):
-    before = _admin_events(claims.db)
+    before = _admin_events(claims)
     result = claims("user", "add", "wang", "--role", "senior")
-    assert result.code == 5 and _admin_events(claims.db) == before
+    assert result.code == 5 and _admin_events(claims) == before
     assert "already exists (handler, limit 50000.00)" in result.error["message"] and "claims user role wang" in result.error["message"]
     assert {"user": "wang", "role": "handler", "limit": "50000.00"} in claims.ok("user", "list").json
 

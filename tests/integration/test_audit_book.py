@@ -11,12 +11,11 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import shutil
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from backends import Database, SQLiteDatabase, discard, new_database
 
 from claims.audit import event_hash
 from claims.chain import EVENT_COLUMNS, StoredEvent
@@ -36,8 +35,16 @@ SEQ = {"report": 1, "apply": 2, "notice": 3, "attach": 4, "consult": 10, "invest
 
 @dataclass
 class Book:
-    db: Path
+    database: Database
     folder: Path
+
+    def __post_init__(self):
+        if isinstance(self.database, str | Path):  # a file path: an SQLite database
+            self.database = SQLiteDatabase(Path(self.database))
+
+    @property
+    def db(self) -> str:
+        return self.database.target
 
     def run(self, *args: str, as_: str = "qian", now: str | None = START) -> Result:
         """`claims --json ARGS` as `as_`, in this process."""
@@ -73,24 +80,22 @@ class Book:
         self.ok("audit", "anchor", "--out", path)
         return path
 
-    @contextlib.contextmanager
     def tampering(self):
-        """A raw connection to the file, append-only triggers dropped; commits on leaving."""
-        with contextlib.closing(sqlite3.connect(self.db)) as con:
-            con.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
-            con.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
-            yield con
-            con.commit()
+        """A raw connection to the database, append-only triggers out of the way; commits on leaving (`?` placeholders)."""
+        return self.database.tampering()
 
     def events(self, claim: str) -> list[StoredEvent]:
-        with contextlib.closing(sqlite3.connect(self.db)) as con:
-            rows = con.execute(f"SELECT {', '.join(EVENT_COLUMNS)} FROM audit_event WHERE claim_id = ? ORDER BY seq", (claim,))
-            return [StoredEvent(*row) for row in rows]
+        rows = self.database.rows(f"SELECT {', '.join(EVENT_COLUMNS)} FROM audit_event WHERE claim_id = ? ORDER BY seq", (claim,))
+        return [StoredEvent(*row) for row in rows]
 
     def claim_row(self, claim: str) -> dict:
-        with contextlib.closing(sqlite3.connect(self.db)) as con:
-            con.row_factory = sqlite3.Row
-            return dict(con.execute("SELECT * FROM claim WHERE id = ?", (claim,)).fetchone())
+        with self.database.connection() as con:
+            cursor = con.execute(self.database_sql("SELECT * FROM claim WHERE id = ?"), (claim,))
+            names = [d[0] for d in cursor.description]
+            return dict(zip(names, cursor.fetchone(), strict=True))
+
+    def database_sql(self, sql: str) -> str:
+        return sql if self.database.kind == "sqlite" else sql.replace("?", "%s")
 
     def rewrite(self, claim: str, change) -> None:
         """Rewrite a chain as a forger who knows the hash scheme: `change(events)` edits the events (dicts of their
@@ -112,8 +117,8 @@ def canonical(value) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def build(folder: Path) -> Book:
-    book = Book(folder / "claims.db", folder)
+def build(database: Database, folder: Path) -> Book:
+    book = Book(database, folder)
     book.ok("init", "--training", as_="admin")
     for name, role, *limit in [("li", "agent"), ("wang", "handler", "50000"), ("zhao", "senior"), ("qian", "auditor")]:
         book.ok("user", "add", name, "--role", role, *(["--limit", limit[0]] if limit else []), as_="admin")
@@ -136,18 +141,20 @@ def build(folder: Path) -> Book:
 
 
 @pytest.fixture(scope="session")
-def book_template(tmp_path_factory) -> Path:
-    return build(tmp_path_factory.mktemp("book")).db
+def book_template(backend, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("book")
+    database = new_database(backend, folder)
+    build(database, folder)
+    yield database
+    discard(database)
 
 
 @pytest.fixture
 def book(book_template, tmp_path) -> Book:
     """A fresh copy of the audited book."""
-    for suffix in ("", "-wal", "-shm"):
-        source = Path(str(book_template) + suffix)
-        if source.exists():
-            shutil.copy(source, tmp_path / f"claims.db{suffix}")
-    return Book(tmp_path / "claims.db", tmp_path)
+    database = book_template.copy(tmp_path)
+    yield Book(database, tmp_path)
+    discard(database)
 
 
 # the book itself --------------------------------------------------------------------------------

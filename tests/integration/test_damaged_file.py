@@ -15,6 +15,7 @@ from . import test_audit_book
 from .test_audit_book import OPEN, PAID, SEQ
 
 book, book_template = test_audit_book.book, test_audit_book.book_template  # the fixtures, for pytest to find
+pytestmark = pytest.mark.sqlite_only  # SQLite stores any bytes as text, and its file's pages can be damaged; a server checks both
 
 NOT_UTF8 = "CAST(X'7b2261726773223a7b226e6f7465223a22ff227d7d' AS TEXT)"  # {"args":{"note":"\xff"}}: \xff is not UTF-8
 
@@ -55,13 +56,13 @@ def test_other_commands_meeting_undecodable_text_are_exit_7(book):
 
 
 def test_a_zeroed_page_fails_verification_as_damage(book):
-    with sqlite3.connect(book.db) as con:
+    with sqlite3.connect(book.database.path) as con:
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         page = con.execute("PRAGMA page_size").fetchone()[0]
         pages = con.execute("PRAGMA page_count").fetchone()[0]
         root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = 'ix_claim_state'").fetchone()[0]
     assert root < pages
-    with open(book.db, "r+b") as handle:
+    with open(book.database.path, "r+b") as handle:
         handle.seek((root - 1) * page)
         handle.write(b"\0" * page)
     result = book.verify()

@@ -7,7 +7,6 @@ did not, and the product hole it found, each written from the rule it protects s
 from __future__ import annotations
 
 import json
-import sqlite3
 
 from claims.audit import event_hash
 from claims.chain import ChainCheck, Problem, StoredEvent
@@ -52,7 +51,7 @@ def test_a_chain_that_ends_right_after_apply_without_its_notice_is_caught(book):
     assert book.found() == {(claim, 2, "follow_up")}
 
 
-def _match_claim_row(con: sqlite3.Connection, book: Book, claim: str) -> None:
+def _match_claim_row(con, book: Book, claim: str) -> None:
     """Make the claim row the fold of the events left, as a careful forger would."""
     from claims.storage import open_store
 
@@ -121,8 +120,7 @@ def test_the_stored_next_deadline_is_the_earliest_open_one(book):
     status = book.ok("consult", claim, "--note", "still waiting", as_="li", now=day60).json
     dues = {d["name"]: d["due"] for d in status["deadlines"]}
     assert dues == {"decision": "2026-05-31", "advance_payment": "2026-06-30"}
-    with sqlite3.connect(book.db) as con:
-        assert con.execute("SELECT next_due FROM claim WHERE id = ?", (claim,)).fetchone() == ("2026-05-31",)
+    assert book.database.rows("SELECT next_due FROM claim WHERE id = ?", (claim,)) == [("2026-05-31",)]
     assert claim in [row["claim"] for row in book.ok("list", "--overdue", as_="li", now=day60).json]
 
 

@@ -7,9 +7,7 @@ letting the real command run on it, then putting everything back — and require
 
 from __future__ import annotations
 
-import contextlib
 import json
-import sqlite3
 
 import pytest
 
@@ -22,9 +20,9 @@ DECIDE_SEQ = 12  # report, apply, notice, six attachments, a consultation, inves
 
 
 @pytest.fixture
-def investigating(tmp_path) -> Book:
+def investigating(database, tmp_path) -> Book:
     """The slide-17 claim of 陈某 (P-2022-0002, critical illness sum insured 60,000.00) under investigation."""
-    book = Book(tmp_path / "claims.db", tmp_path)
+    book = Book(database, tmp_path)
     book.ok("init", "--training", as_="admin")
     for name, role, *limit in [("li", "agent"), ("wang", "handler", "50000"), ("sun", "handler", "100000"), ("zhao", "senior"),
                                ("qian", "auditor")]:
@@ -39,11 +37,9 @@ def investigating(tmp_path) -> Book:
     return book
 
 
-@contextlib.contextmanager
 def raw(book: Book):
-    with contextlib.closing(sqlite3.connect(book.db)) as con:
-        yield con
-        con.commit()
+    """A raw connection to the book's database (triggers in place), as someone with write access has it."""
+    return book.database.raw()
 
 
 def _body(book: Book, number: str) -> tuple[str, str]:
@@ -100,15 +96,14 @@ def test_a_policy_body_edited_and_left_is_caught(investigating):
 
 def test_a_stored_policy_version_edited_is_caught(investigating):
     book = investigating
-    with raw(book) as con:
-        con.execute("DROP TRIGGER policy_version_no_update")
+    with book.tampering() as con:
         con.execute("UPDATE policy_version SET body = replace(body, '\"60000.00\"', '\"600000.00\"') WHERE number = 'P-2022-0002'")
     problems = [p for p in book.verify().json["problems"] if p["check"] == "policy"]
     assert any("P-2022-0002 was edited" in p["problem"] for p in problems)
 
 
 def test_policy_versions_are_append_only(investigating):
-    with raw(investigating) as con, pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    with raw(investigating) as con, pytest.raises(Exception, match="append-only"):
         con.execute("DELETE FROM policy_version")
 
 
@@ -125,10 +120,11 @@ def test_an_authority_limit_raised_for_one_decision_and_put_back_is_caught(inves
 
 # the training flag and the clock --------------------------------------------------------------------------------------------------
 @pytest.fixture
-def real(tmp_path) -> Book:
-    """A database created without --training by the operating-system login (its admin), used at the real time."""
-    book = Book(tmp_path / "real.db", tmp_path)
-    login = _login()
+def real(database, tmp_path) -> Book:
+    """A database created without --training by the login (its admin), used at the real time."""
+    book = Book(database, tmp_path)
+    login = database.login
+    database.logins("li")
     book.ok("init", as_=login, now=None)
     book.ok("policy", "import", str(EXAMPLES / "policies.json"), as_=login, now=None)
     book.ok("user", "add", "li", "--role", "agent", as_=login, now=None)
@@ -137,7 +133,7 @@ def real(tmp_path) -> Book:
 
 def _verify(book: Book) -> tuple[int, set[tuple], list[dict]]:
     """`claims audit verify` as the login (the admin of a real database may verify)."""
-    result = book.run("audit", "verify", as_=_login(), now=None)
+    result = book.run("audit", "verify", as_=book.database.login, now=None)
     problems = result.json["problems"]
     assert result.code == (7 if problems else 0), result.err
     return result.code, {(p["claim"], p["seq"], p["check"]) for p in problems}, problems
@@ -148,7 +144,7 @@ def test_meta_training_flipped_is_refused_by_commands_and_reported_by_verify(rea
         con.execute("UPDATE meta SET value = '1' WHERE key = 'training'")
     refused = real.run("list", as_="li", now="2030-01-01T00:00:00+08:00")
     assert refused.code == 7 and "init event" in refused.error["message"]
-    assert real.run("history", "@admin", as_=_login(), now=None).code == 7  # every command, reads too
+    assert real.run("history", "@admin", as_=real.database.login, now=None).code == 7  # every command, reads too
     code, found, _ = _verify(real)
     assert code == 7 and found == {(ADMIN_CHAIN, 1, "training")}
 
@@ -168,8 +164,7 @@ def test_a_training_flip_with_the_admin_chain_rewritten_and_put_back_leaves_a_fu
 # helpers ----------------------------------------------------------------------------------------------------------------------------
 def _rewrite_init(book: Book, *, training: bool) -> None:
     """Flip the init event's training flag and meta, re-hashing the admin chain so it still links."""
-    with raw(book) as con:
-        con.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
+    with book.tampering() as con:
         rows = con.execute("SELECT seq, event, from_state, to_state, at, actor, role, payload, settings_version FROM audit_event "
                            "WHERE claim_id = ? ORDER BY seq", (ADMIN_CHAIN,)).fetchall()
         prev = None
@@ -188,12 +183,6 @@ def _sha256(text: str) -> str:
     import hashlib
 
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _login() -> str:
-    from claims.sqlite_store import os_login
-
-    return os_login()
 
 
 def _yesterday() -> str:
