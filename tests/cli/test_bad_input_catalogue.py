@@ -8,11 +8,10 @@ and change nothing (`Claims.fails` compares every table a command can write).
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
-from pathlib import Path
 
 import pytest
+from backends import discard, new_database
 from cli_support import POLICIES, USERS, Claims
 
 START = "2026-05-01T09:00:00+08:00"
@@ -50,9 +49,10 @@ def _walk() -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def stages(tmp_path_factory) -> Path:
+def stages(backend, tmp_path_factory):
     folder = tmp_path_factory.mktemp("catalogue")
-    run = Claims(folder / "claims.db", folder)
+    database = new_database(backend, folder)
+    run = Claims(database, folder)
     run.ok("init", "--training")
     for name, role, *limit in USERS:
         run.ok("user", "add", name, "--role", role, *(["--limit", limit[0]] if limit else []))
@@ -64,7 +64,8 @@ def stages(tmp_path_factory) -> Path:
     states = {c: run.ok("status", c).json["state"] for c in (REPORTED, APPLIED, INVESTIGATING, DECIDED, APPROVED, DECLINED)}
     assert states == {REPORTED: "reported", APPLIED: "applied", INVESTIGATING: "investigating", DECIDED: "investigating",
                       APPROVED: "approved", DECLINED: "declined"}
-    return run.db
+    yield database
+    discard(database)
 
 
 @pytest.fixture(scope="module")
@@ -374,8 +375,9 @@ def _ids(entry) -> str:
 
 @pytest.fixture
 def claims(stages, tmp_path) -> Claims:
-    shutil.copy(stages, tmp_path / "claims.db")
-    return Claims(tmp_path / "claims.db", tmp_path)
+    database = stages.copy(tmp_path)
+    yield Claims(database, tmp_path)
+    discard(database)
 
 
 @pytest.mark.parametrize("entry", CATALOGUE, ids=[_ids(e) for e in CATALOGUE])
