@@ -82,7 +82,7 @@ class PostgresTx(Tx):
     taken = ConcurrentChange
 
     def seq_taken(self, exc: Exception) -> bool:
-        return isinstance(exc, pg_errors.UniqueViolation)
+        return isinstance(exc, pg_errors.UniqueViolation) and exc.diag.constraint_name == "uq_audit_event_claim_seq"
 
     def missing_triggers(self) -> list[str]:
         """Append-only triggers dropped or disabled (an owner can do either)."""
@@ -204,6 +204,19 @@ class PostgresStore(Store):
                 _rollback(conn)
                 raise
 
+    def engine(self):
+        from sqlalchemy import create_engine
+        from sqlalchemy.pool import NullPool
+
+        return create_engine(re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", self.url), poolclass=NullPool)
+
+    def tx_for(self, dbapi_connection) -> PostgresTx:
+        return PostgresTx(_Connection(dbapi_connection), write=True)
+
+    def after_upgrade(self, tx: PostgresTx) -> None:
+        for statement in setup_statements(tx.conn.raw):
+            tx.conn.raw.execute(statement)
+
     def grant_role(self, tx: PostgresTx, login: str, role: str) -> None:
         """Make `login` a member of `role`'s group role, and of no other claims group (the server then enforces it)."""
         tx.conn.execute("SELECT claims_grant_role(:login, :role)", {"login": login, "role": role})
@@ -273,6 +286,7 @@ def setup_statements(conn: psycopg.Connection) -> list[str]:
         f"GRANT INSERT, UPDATE ON app_user, policy, meta TO {GROUP.format('admin')}",
         f"GRANT INSERT ON settings_version, policy_version TO {GROUP.format('admin')}",
         ACTOR_FUNCTION,
+        "DROP TRIGGER IF EXISTS audit_event_actor ON audit_event",
         "CREATE TRIGGER audit_event_actor BEFORE INSERT ON audit_event FOR EACH ROW EXECUTE FUNCTION claims_actor_is_session_user()",
         GRANT_FUNCTION,
         "REVOKE ALL ON FUNCTION claims_grant_role(name, text) FROM PUBLIC",

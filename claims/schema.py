@@ -62,3 +62,30 @@ def head_statements(dialect: str) -> list[str]:
 
 def _name(index) -> str:
     return index.name or ""
+
+
+LEGACY_TABLES = frozenset({"meta", "settings_version", "app_user", "policy", "claim", "audit_event"})  # release 0.1, no revision
+
+
+def migrate(connection) -> str | None:
+    """Bring the database on `connection` (SQLAlchemy, inside a transaction) to HEAD; return the revision it was at (None: a
+    release-0.1 database, which carries none and is recognised by its tables)."""
+    from alembic import command
+    from alembic.config import Config
+    from alembic.runtime.migration import MigrationContext
+    from sqlalchemy import inspect
+
+    from claims.errors import IntegrityFailure
+
+    config = Config()
+    config.set_main_option("script_location", "claims:migrations")
+    config.attributes["connection"] = connection
+    before = MigrationContext.configure(connection).get_current_revision()
+    if before is None:
+        tables = set(inspect(connection).get_table_names())
+        if not LEGACY_TABLES <= tables:
+            raise IntegrityFailure("this is not a claims database: it has neither a schema revision nor the tables of release 0.1")
+        command.stamp(config, "0001")
+    if before != HEAD:
+        command.upgrade(config, "head")
+    return before

@@ -187,6 +187,27 @@ class SQLiteStore(Store):
                 raise
             raise known from exc
 
+    def engine(self):
+        """Transactions begun IMMEDIATE, so that a schema upgrade's DDL and its audit event commit together (pysqlite's own
+        transaction handling would commit before each DDL statement)."""
+        from sqlalchemy import create_engine, event
+        from sqlalchemy.pool import NullPool
+
+        engine = create_engine(f"sqlite:///{self.path}", poolclass=NullPool)
+
+        @event.listens_for(engine, "connect")
+        def autocommit(dbapi_connection, record):
+            dbapi_connection.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def immediate(connection):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+
+    def tx_for(self, dbapi_connection) -> Tx:
+        return SQLiteTx(dbapi_connection, write=True)
+
     @contextmanager
     def shared_read(self, join):
         """A read transaction that other processes share: `join(token)` must make each of them call `join_read(token)` and

@@ -133,6 +133,42 @@ class Store:
     def grant_role(self, tx: Tx, login: str, role: str) -> None:
         """Let the database itself enforce `login`'s claims role, where it can (a server); SQLite cannot."""
 
+    # schema upgrades ------------------------------------------------------------------------------------
+    def upgrade(self, authorize, record) -> str | None:
+        """Run the migrations to HEAD in one transaction: `authorize(tx)` first (on the schema as it is), then the
+        migrations, then `record(tx, before)`; returns the revision before (None: release 0.1). All of it, or nothing."""
+        from sqlalchemy.exc import DBAPIError
+
+        from claims.schema import migrate
+
+        engine = self.engine()
+        try:
+            with self.failures():
+                try:
+                    with engine.begin() as connection:
+                        tx = self.tx_for(connection.connection.dbapi_connection)
+                        tx.meta_statement = "SELECT key, value FROM meta"  # an older schema may have no revision table yet
+                        authorize(tx)
+                        before = migrate(connection)
+                        if before != HEAD:
+                            record(tx, before)
+                            self.after_upgrade(tx)
+                        return before
+                except DBAPIError as exc:
+                    raise exc.orig from exc
+        finally:
+            engine.dispose()
+
+    def engine(self):
+        """An SQLAlchemy engine on this database whose transactions are the back end's write transactions."""
+        raise NotImplementedError
+
+    def tx_for(self, dbapi_connection) -> Tx:
+        raise NotImplementedError
+
+    def after_upgrade(self, tx: Tx) -> None:
+        """What the back end adds once the tables are at HEAD (a server: its roles and grants)."""
+
 
 
 def older_schema(revision: str | None = None) -> BadInput:
@@ -221,9 +257,11 @@ class Tx:
                 f"this database's schema (revision {revision}) is newer than this program's ({HEAD}): "
                 "use the claims version that upgraded it")
 
+    meta_statement = ALL_META
+
     def meta(self, key: str) -> str | None:
         if self._meta is None:  # a handful of rows, every command reads two of them: one statement
-            self._meta = dict(self.conn.execute(ALL_META).fetchall())
+            self._meta = dict(self.conn.execute(self.meta_statement).fetchall())
         return self._meta.get(key)
 
     def set_meta(self, key: str, value: str) -> None:

@@ -30,9 +30,12 @@ app = typer.Typer(
 user_app = typer.Typer(help="Users and their roles (admin).", no_args_is_help=True)
 policy_app = typer.Typer(help="Policies: reference data (admin).", no_args_is_help=True)
 settings_app = typer.Typer(help="Product settings in force (admin).", no_args_is_help=True)
+db_app = typer.Typer(help="The database itself: schema upgrades, copies between back ends, a server's set-up (admin).",
+                     no_args_is_help=True)
 app.add_typer(user_app, name="user")
 app.add_typer(policy_app, name="policy")
 app.add_typer(settings_app, name="settings")
+app.add_typer(db_app, name="db")
 
 
 @dataclass
@@ -191,6 +194,15 @@ def settings_load(file: str):
     from workflows.admin import load_settings
 
     _serve(lambda office: load_settings(office, file), "document")
+
+
+@db_app.command("upgrade")
+def db_upgrade():
+    """Bring an older database's schema up to this program's version (recorded in the admin chain; all or nothing)."""
+    from workflows.admin import upgrade_schema
+
+    result = upgrade_schema(G.db, G.user, os.environ.get("CLAIMS_NOW"))
+    _emit(result, "upgraded")
 
 
 # case flow ----------------------------------------------------------------------------------

@@ -40,6 +40,14 @@ def user_added(doc: dict) -> None:
     typer.echo(f"User {doc['user']} is {doc['role']}{limit}.")
 
 
+def upgraded(doc: dict) -> None:
+    if not doc["upgraded"]:
+        typer.echo(f"The schema is already at revision {doc['to']}; nothing was changed.")
+        return
+    before = f"revision {doc['from']}" if doc["from"] else "release 0.1 (no revision)"
+    typer.echo(f"Upgraded the schema from {before} to revision {doc['to']}.")
+
+
 def role_changed(doc: dict) -> None:
     limit = f", authority limit {doc['limit']}" if doc["limit"] else ""
     before = f"{doc['previous_role']}, limit {doc['previous_limit']}" if doc["previous_limit"] else doc["previous_role"]

@@ -8,6 +8,7 @@ from claims.audit import ADMIN_CHAIN, seal
 from claims.canonical import canonical_json, sha256_hex
 from claims.errors import BadInput, Conflict, Forbidden, NotFound, RuleRefused
 from claims.policies import read_policy_file
+from claims.schema import HEAD
 from claims.settings import Settings
 from claims.storage import Tx, open_store, policy_row
 from claims.values import money, parse_amount, user_name
@@ -187,6 +188,32 @@ def _admin_at_work(office: Office, tx: Tx, command: str) -> dict:
     """The admin chain locked first (its head is read and extended), then the user authorised for `command`."""
     tx.lock(ADMIN_CHAIN)
     return office.authorized_user(tx, command)
+
+
+def upgrade_schema(target: str, asked: str | None, now_text: str | None) -> dict:
+    """Bring an older database's schema up to this program's (migrations), recorded in the admin chain — all or nothing.
+
+    The acting user must be an admin of the database as it stands. The admin event names the revisions and lists the
+    policy versions the upgrade itself attests (bodies that were in the database before versions were kept).
+    """
+    office = Office(open_store(target), asked, now_text)
+    acting: dict = {}
+
+    def authorize(tx: Tx) -> None:
+        tx.lock(ADMIN_CHAIN)
+        acting.update(office.authorized_user(tx, "db"))
+
+    def record(tx: Tx, before: str | None) -> None:
+        seq = tx.chain_head(ADMIN_CHAIN)[0] + 1
+        attested = tx.all_rows("SELECT number, digest FROM policy_version WHERE imported_seq = :seq ORDER BY number", {"seq": seq})
+        payload = {"from": before, "to": HEAD, "policies": [{"policy": number, "digest": digest} for number, digest in attested]}
+        _admin_event(tx, acting, office.now(tx), office.settings(tx), "schema_upgrade", payload)
+
+    try:
+        before = office.store.upgrade(authorize, record)
+    finally:
+        office.close()
+    return {"from": before, "to": HEAD, "upgraded": before != HEAD}
 
 
 def _admin_event(tx: Tx, admin: dict, when, settings: Settings, name: str, payload: dict) -> None:

@@ -21,7 +21,9 @@ from claims.storage import Tx
 from workflows.roles import may_run
 
 # admin event -> the command (cli.md) whose role table entry allows it
-ADMIN_COMMANDS = {"init": "init", "user_add": "user", "user_role": "user", "policy_import": "policy", "settings": "settings"}
+ADMIN_COMMANDS = {"init": "init", "user_add": "user", "user_role": "user", "policy_import": "policy", "settings": "settings",
+                  "schema_upgrade": "db"}
+ATTESTS_POLICIES = ("policy_import", "schema_upgrade")  # events that list the policy versions they bring in force
 ACTIVE = "active"
 
 
@@ -194,7 +196,7 @@ def _take(record: AdminRecord, attested: dict, row, payload: dict) -> None:
         elif row.event in ("user_add", "user_role"):
             _check_previous(record, row, payload)
             record.register(payload["user"], payload["role"], payload["limit"], datetime.fromisoformat(row.at))
-        elif row.event == "policy_import":
+        elif row.event in ATTESTS_POLICIES:
             record.import_times[row.seq] = datetime.fromisoformat(row.at)
             for entry in payload.get("policies", ()):
                 record.policy_versions.setdefault(entry["digest"], (entry["policy"], row.seq))

@@ -16,7 +16,7 @@ MAY_RUN = {
     "handler": HANDLER,
     "senior": HANDLER,
     "auditor": AUDIT_READS | {"user list"},
-    "admin": AUDIT_READS | {"init", "user", "user list", "policy", "settings"},
+    "admin": AUDIT_READS | {"init", "user", "user list", "policy", "settings", "db"},
 }
 
 # Roles that need to see ID numbers, phone numbers and bank accounts in full (slide 19:
