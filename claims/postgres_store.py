@@ -217,6 +217,50 @@ class PostgresStore(Store):
         for statement in setup_statements(tx.conn.raw):
             tx.conn.raw.execute(statement)
 
+    def after_copy(self, tx: PostgresTx) -> None:
+        """Rows were inserted with their ids: the serial must go on after them. Outside training, every registered user
+        whose login exists gets their group role (as the owner grants it: the copier need not be a registered admin)."""
+        tx.conn.execute("SELECT setval(pg_get_serial_sequence('audit_event', 'id'), coalesce((SELECT max(id) FROM audit_event), 1))")
+        if tx.training(strict=False):
+            return
+        missing = set(self.logins_missing(tx))
+        for name, role, _ in tx.users():
+            if name not in missing:
+                for other in ROLES:
+                    if other != role:
+                        tx.conn.execute(f"REVOKE {GROUP.format(other)} FROM {_ident(name)}")
+                tx.conn.execute(f"GRANT {GROUP.format(role)} TO {_ident(name)}")
+
+    def logins_missing(self, tx: PostgresTx) -> list[str]:
+        if tx.training(strict=False):
+            return []
+        logins = {name for (name,) in tx.conn.execute("SELECT rolname FROM pg_roles WHERE rolcanlogin")}
+        return [name for name, _, _ in tx.users() if name not in logins]
+
+    def setup(self, admin: str | None = None) -> dict:
+        """The database administrator's part, all in one transaction: the schema at HEAD if there is none, the group roles,
+        grants, triggers and functions (again, if they are there: harmless), every registered user's group role where
+        their login exists, and `admin` made able to run `claims init` (a member of the admin group)."""
+        with self.failures():
+            conn = self._connection()
+            conn.execute("BEGIN")
+            try:
+                created = not _has_table(conn, "meta")
+                for statement in (head_statements("postgresql") if created else []) + setup_statements(conn):
+                    conn.execute(statement)
+                tx = PostgresTx(_Connection(conn), write=True)
+                initialised = _meta_settings(conn)
+                if initialised:
+                    self.after_copy(tx)
+                if admin is not None:
+                    conn.execute(f"GRANT {GROUP.format('admin')} TO {_ident(admin)}")
+                missing = self.logins_missing(tx) if initialised else []
+                conn.execute("COMMIT")
+            except BaseException:
+                _rollback(conn)
+                raise
+        return {"created": created, "initialised": initialised, "admin": admin, "logins_to_create": missing}
+
     def grant_role(self, tx: PostgresTx, login: str, role: str) -> None:
         """Make `login` a member of `role`'s group role, and of no other claims group (the server then enforces it)."""
         tx.conn.execute("SELECT claims_grant_role(:login, :role)", {"login": login, "role": role})
@@ -357,6 +401,9 @@ def translate_postgres(exc: BaseException, store: PostgresStore | None = None):
         return EnvironmentFailure(f"the database server accepts no writes now ({_first_line(exc)}); nothing was written")
     if isinstance(exc, psycopg.OperationalError):  # the connection was lost, the server shut down
         return EnvironmentFailure(f"the database server failed or went away ({_first_line(exc)}); nothing was written")
+    if isinstance(exc, psycopg.IntegrityError):  # a foreign key or a check refused a row: what was read does not hold together
+        return IntegrityFailure(f"the database refused a row that does not hold together ({_first_line(exc)}); nothing was written "
+                                "— run `claims audit verify` on where it came from")
     if isinstance(exc, psycopg.DataError):
         return BadInput(f"the database server refused a value: {_first_line(exc)}")
     return None

@@ -398,6 +398,9 @@ def translate_sqlite(exc: BaseException, path: str | None = None):
         return IntegrityFailure(f"refused by the database: {text}")
     if isinstance(exc, sqlite3.IntegrityError) and "UNIQUE constraint failed: audit_event" in text:
         return Conflict("an audit event of this chain was written by someone else first; nothing was written, try again")
+    if isinstance(exc, sqlite3.IntegrityError):
+        return IntegrityFailure(f"the database refused a row that does not hold together ({text}); nothing was written — run "
+                                "`claims audit verify` on where it came from")
     return None
 
 

@@ -169,6 +169,19 @@ class Store:
     def after_upgrade(self, tx: Tx) -> None:
         """What the back end adds once the tables are at HEAD (a server: its roles and grants)."""
 
+    # copies -------------------------------------------------------------------------------------------
+    def after_copy(self, tx: Tx) -> None:
+        """What the back end must put right once every row was copied in (a server: its serial, its members' roles)."""
+
+    def setup(self, admin: str | None = None) -> dict:
+        """A server's set-up by its administrator; an SQLite file has none (its file permissions decide)."""
+        raise BadInput("`claims db setup` prepares a PostgreSQL database; an SQLite file needs none — who may read and write it "
+                       "is decided by its file permissions (docs/security.md, Sharing one SQLite file)")
+
+    def logins_missing(self, tx: Tx) -> list[str]:
+        """Registered users whom the database cannot yet authenticate (a server's logins are its administrator's to make)."""
+        return []
+
 
 
 def older_schema(revision: str | None = None) -> BadInput:

@@ -205,6 +205,36 @@ def db_upgrade():
     _emit(result, "upgraded")
 
 
+@db_app.command("setup")
+def db_setup(
+    admin: Annotated[Optional[str], typer.Option("--admin", help="a database login to make the first claims admin (it then runs "
+                                                 "`claims init`)")] = None,
+):
+    """On a PostgreSQL server, as its administrator: the schema, the claims group roles, the grants and triggers that make the
+    server enforce the roles, and each registered user's role (docs/postgres.md)."""
+    from claims.storage import open_store
+
+    store = open_store(G.db, create=True)
+    try:
+        result = store.setup(admin)
+    finally:
+        store.close()
+    _emit(result, "set_up")
+
+
+@db_app.command("copy")
+def db_copy(
+    source: Annotated[str, typer.Argument(help="the claims database to copy: a file path, sqlite:///path or a PostgreSQL URL")],
+    target: Annotated[str, typer.Argument(help="where to: a new file, or an empty PostgreSQL database")],
+):
+    """Copy a whole claims database to another place or back end, verified (same events, hashes, anchor root) before it
+    commits; a failed copy leaves the target empty."""
+    from workflows.db_copy import copy_database
+
+    result = copy_database(source, target, G.user, os.environ.get("CLAIMS_NOW"))
+    _emit(result, "copied")
+
+
 # case flow ----------------------------------------------------------------------------------
 @app.command()
 def report(

@@ -40,6 +40,23 @@ def user_added(doc: dict) -> None:
     typer.echo(f"User {doc['user']} is {doc['role']}{limit}.")
 
 
+def set_up(doc: dict) -> None:
+    made = "Created the claims schema and set up" if doc["created"] else "Set up"
+    typer.echo(f"{made} the server's claims roles and grants.")
+    if doc["admin"]:
+        typer.echo(f"{doc['admin']} may now run `claims init` as the first admin.")
+    if doc["logins_to_create"]:
+        typer.echo(f"No login yet for: {', '.join(doc['logins_to_create'])}; create them and run `claims db setup` again.")
+
+
+def copied(doc: dict) -> None:
+    typer.echo(f"Copied {doc['claims']} claims and {doc['events']} claim events; anchor root {doc['anchor_root'][:16]}… "
+               "(the same as the source's).")
+    if doc["logins_to_create"]:
+        typer.echo(f"The database server has no login yet for: {', '.join(doc['logins_to_create'])}; create them, then run "
+                   "`claims db setup` to give each their role.")
+
+
 def upgraded(doc: dict) -> None:
     if not doc["upgraded"]:
         typer.echo(f"The schema is already at revision {doc['to']}; nothing was changed.")
