@@ -10,11 +10,12 @@ Whatever a crowd of agents and handlers types, in whatever order and at whatever
 from __future__ import annotations
 
 import json
-import sqlite3
 import tempfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import pytest
+from backends import POSTGRES, SQLITE, discard, new_database
 from hypothesis import HealthCheck, settings
 from hypothesis import event as note
 from hypothesis import strategies as st
@@ -52,10 +53,13 @@ AMOUNTS = st.sampled_from(["1000.00", "8000.00", "20000.00", "60000.00", "70000.
 
 
 class ClaimLifecycle(RuleBasedStateMachine):
+    KIND = SQLITE  # the back end the claim lives on
+
     @initialize()
     def open_book(self):
         self.dir = tempfile.TemporaryDirectory()
-        self.db = str(Path(self.dir.name) / "claims.db")
+        self.database = new_database(self.KIND, Path(self.dir.name))
+        self.db = self.database.target
         self.now = datetime.fromisoformat("2026-05-01T09:00:00+08:00")
         admin.init(self.db, training=True, settings_file=None, asked="admin", now_text=self.now.isoformat())
         office = self.office("admin")
@@ -69,8 +73,10 @@ class ClaimLifecycle(RuleBasedStateMachine):
             "late_reason": None, "description": None}))["claim"]
 
     def teardown(self):
-        for _, _, _, to_state, *_ in self.events():
-            note(f"reached {to_state}")
+        if hasattr(self, "database"):
+            for _, _, _, to_state, *_ in self.events():
+                note(f"reached {to_state}")
+            discard(self.database)
         self.dir.cleanup()
 
     def office(self, who: str) -> Office:
@@ -95,10 +101,8 @@ class ClaimLifecycle(RuleBasedStateMachine):
             assert len(after) > len(before)
 
     def events(self):
-        with sqlite3.connect(self.db) as conn:
-            return conn.execute(
-                "SELECT seq, event, from_state, to_state, at, actor, role, payload, settings_version, prev_hash, hash "
-                "FROM audit_event WHERE claim_id = ? ORDER BY seq", (self.claim_id,)).fetchall()
+        return self.database.rows("SELECT seq, event, from_state, to_state, at, actor, role, payload, settings_version, prev_hash, "
+                                  "hash FROM audit_event WHERE claim_id = ? ORDER BY seq", (self.claim_id,))
 
     # the crowd ------------------------------------------------------------------------------
     @rule(days=st.integers(0, 40))
@@ -172,8 +176,7 @@ class ClaimLifecycle(RuleBasedStateMachine):
 
     # what must always hold ----------------------------------------------------------------------
     def stored(self) -> Claim:
-        with sqlite3.connect(self.db) as conn:
-            (snapshot,) = conn.execute("SELECT snapshot FROM claim WHERE id = ?", (self.claim_id,)).fetchone()
+        ((snapshot,),) = self.database.rows("SELECT snapshot FROM claim WHERE id = ?", (self.claim_id,))
         return Claim.from_dict(json.loads(snapshot))
 
     @invariant()
@@ -220,3 +223,12 @@ class ClaimLifecycle(RuleBasedStateMachine):
 ClaimLifecycle.TestCase.settings = settings(max_examples=40, stateful_step_count=40, deadline=None,
                                             suppress_health_check=[HealthCheck.too_slow])
 TestClaimLifecycle = ClaimLifecycle.TestCase
+
+
+class ClaimLifecycleOnPostgres(ClaimLifecycle):
+    KIND = POSTGRES
+
+
+ClaimLifecycleOnPostgres.TestCase.settings = settings(max_examples=12, stateful_step_count=40, deadline=None,
+                                                      suppress_health_check=[HealthCheck.too_slow])
+TestClaimLifecycleOnPostgres = pytest.mark.postgres(ClaimLifecycleOnPostgres.TestCase)

@@ -15,6 +15,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from unittest import mock
 
+import pytest
+from backends import POSTGRES, SQLITE, discard, new_database
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
@@ -76,10 +78,13 @@ def _outcome(judge, step):
 
 
 class AuditedBook(RuleBasedStateMachine):
+    KIND = SQLITE  # the back end the book lives on
+
     @initialize()
     def open_book(self):
         self.folder = tempfile.TemporaryDirectory()
-        self.db = str(Path(self.folder.name) / "claims.db")
+        self.database = new_database(self.KIND, Path(self.folder.name))
+        self.db = self.database.target
         self.now = datetime.fromisoformat("2026-05-01T09:00:00+08:00")
         admin.init(self.db, training=True, settings_file=None, asked="admin", now_text=self.now.isoformat())
         office = self.office("admin")
@@ -108,8 +113,12 @@ class AuditedBook(RuleBasedStateMachine):
         return self.run(who, lambda office: cases.advance(office, claim, command, args))
 
     def stored(self, pick: int):
-        with open_store(self.db).read() as tx:
-            return tx.claim(self.claims[pick % len(self.claims)])
+        store = open_store(self.db)
+        try:
+            with store.read() as tx:
+                return tx.claim(self.claims[pick % len(self.claims)])
+        finally:
+            store.close()
 
     # time -------------------------------------------------------------------------------------------
     @rule(hours=st.integers(0, 24 * 40))
@@ -213,6 +222,8 @@ class AuditedBook(RuleBasedStateMachine):
                 self.checking.stop()
                 self.replay_reproduces_every_stored_claim()
         finally:
+            if hasattr(self, "database"):
+                discard(self.database)
             if hasattr(self, "folder"):
                 self.folder.cleanup()
 
@@ -234,3 +245,12 @@ CHECKING = CheckingReferee()
 AuditedBook.TestCase.settings = settings(max_examples=30, stateful_step_count=40, deadline=None,
                                          suppress_health_check=[HealthCheck.too_slow])
 TestReplayReproducesTheStoredClaim = AuditedBook.TestCase
+
+
+class AuditedBookOnPostgres(AuditedBook):
+    KIND = POSTGRES
+
+
+AuditedBookOnPostgres.TestCase.settings = settings(max_examples=10, stateful_step_count=40, deadline=None,
+                                                   suppress_health_check=[HealthCheck.too_slow])
+TestReplayReproducesTheStoredClaimOnPostgres = pytest.mark.postgres(AuditedBookOnPostgres.TestCase)
