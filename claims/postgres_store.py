@@ -392,7 +392,7 @@ def translate_postgres(exc: BaseException, store: PostgresStore | None = None):
     if isinstance(exc, pg_errors.UndefinedColumn):
         return IntegrityFailure(f"this is not a claims database, or not of this version ({_first_line(exc)})")
     if isinstance(exc, pg_errors.InsufficientPrivilege):
-        return Forbidden(f"refused by the database server: {_first_line(exc)} (docs/postgres.md, Roles)", rule="role")
+        return Forbidden(f"refused by the database server: {_first_line(exc)} (docs/postgres.md, Setting up the server)", rule="role")
     if isinstance(exc, pg_errors.UndefinedObject):
         return NotFound(_first_line(exc))
     if isinstance(exc, pg_errors.DiskFull):

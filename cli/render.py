@@ -40,6 +40,10 @@ def user_added(doc: dict) -> None:
     typer.echo(f"User {doc['user']} is {doc['role']}{limit}.")
 
 
+def _plural(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def set_up(doc: dict) -> None:
     made = "Created the claims schema and set up" if doc["created"] else "Set up"
     typer.echo(f"{made} the server's claims roles and grants.")
@@ -50,8 +54,8 @@ def set_up(doc: dict) -> None:
 
 
 def copied(doc: dict) -> None:
-    typer.echo(f"Copied {doc['claims']} claims and {doc['events']} claim events; anchor root {doc['anchor_root'][:16]}… "
-               "(the same as the source's).")
+    typer.echo(f"Copied {_plural(doc['claims'], 'claim')} and {_plural(doc['events'], 'claim event')}; anchor root "
+               f"{doc['anchor_root'][:16]}… (the same as the source's).")
     if doc["logins_to_create"]:
         typer.echo(f"The database server has no login yet for: {', '.join(doc['logins_to_create'])}; create them, then run "
                    "`claims db setup` to give each their role.")
