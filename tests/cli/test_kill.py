@@ -78,8 +78,9 @@ def prepared(tmp_path_factory):
 def test_a_batch_killed_at_random_moments_leaves_a_clean_prefix_of_whole_lines(prepared, tmp_path):
     template, batch, reference, boundaries, duration = prepared
     randomness = random.Random(20261129)
-    mid_batch = 0
-    for trial in range(12):
+    mid_batch = trial = 0
+    while mid_batch < 12 and trial < 30:  # kills that land before the first or after the last commit prove less: count the others
+        trial += 1
         db = tmp_path / f"trial{trial}.db"
         shutil.copy(template, db)
         process = subprocess.Popen([str(CLAIMS), "--db", str(db), "--as", "admin", "batch", str(batch)], env=_env(),
@@ -94,7 +95,7 @@ def test_a_batch_killed_at_random_moments_leaves_a_clean_prefix_of_whole_lines(p
         mid_batch += 0 < len(kept) < len(reference)
         verified = _claims(db, "--json", "audit", "verify")
         assert verified.returncode == 0 and json.loads(verified.stdout)["ok"], (trial, verified.stdout[-500:])
-    assert mid_batch >= 10, f"only {mid_batch} of 12 kills landed while the batch was committing"
+    assert mid_batch >= 10, f"only {mid_batch} of {trial} kills landed while the batch was committing"
 
 
 def _until_committing(db: Path, process) -> None:
