@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-CLAIM_TYPES = ("death", "critical_illness", "medical", "disability", "accident")
+CLAIM_TYPES = ("death", "critical_illness", "medical", "disability", "accident", "survival_benefit")
 
 DOCUMENT_TYPES = {
     "claim_form": "claim application form (理赔申请书)",
@@ -22,6 +22,11 @@ DOCUMENT_TYPES = {
     "guardianship_proof": "proof of guardianship (户口本 or household-registration certificate)",
     "power_of_attorney": "power of attorney",
     "representative_id": "representative's ID",
+    "beneficiary_death_certificate": "a beneficiary's death certificate (受益人死亡证明)",
+    "waiver_statement": "a beneficiary's written waiver (放弃受益权声明)",
+    "court_judgment": "a court judgment (法院判决书)",
+    "relationship_change_proof": "proof that a relationship ended (e.g. 离婚证)",
+    "incapacity_proof": "proof that the insured lacked civil capacity (无民事行为能力证明)",
 }
 
 ALWAYS = ("claim_form", "applicant_id", "bank_account")
@@ -32,6 +37,16 @@ BY_TYPE = {
     "medical": ("admission_discharge_records", "diagnosis_certificate", "original_invoices", "itemized_bill"),
     "disability": ("disability_assessment", "medical_records"),
     "accident": ("accident_proof",),
+    "survival_benefit": (),  # a survival or maturity benefit falls due on a date: the form, the applicant's ID and account
+}
+
+# Why a named beneficiary has no right, and the material that must prove it (Insurance Law Arts. 42, 43; SPC III Arts. 9, 15).
+EXCLUSION_PROOF = {
+    "predeceased": "beneficiary_death_certificate",  # died before the insured (Art. 42 ¶1)
+    "same_event": "beneficiary_death_certificate",  # died in the same event, order unknown: presumed first (Art. 42 ¶2)
+    "waived": "waiver_statement",  # gave up the benefit (Art. 42 ¶1)
+    "forfeited": "court_judgment",  # caused the death or injury intentionally, or attempted to kill the insured (Art. 43 ¶2)
+    "relation_ended": "relationship_change_proof",  # designated by name and relationship that had ended (SPC III Art. 9(3))
 }
 
 # Who the benefit goes to when the insured has died: the accident claim then needs a death

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from claims.errors import BadInput
 from claims.materials import CLAIM_TYPES
+from claims.shares import designations
 from claims.values import clean_text, money, parse_amount, parse_date, resident_id_problem
 
 LINES = ("life", "health", "accident")
@@ -85,6 +86,8 @@ def validate_policy(record, where: str) -> dict:
     types = [c["type"] for c in policy["coverages"]]
     if len(set(types)) != len(types):
         raise BadInput(f"{where}: field coverages: a claim type is covered twice")
+    for kind in BENEFICIARY_KINDS:  # orders and shares that hold together (SPC III Art. 12 needs them to); indexes as in the file
+        designations([{**b, "kind": "death" if b["kind"] == kind else "other"} for b in policy["beneficiaries"]], where)
     return policy
 
 
@@ -109,13 +112,27 @@ def _person(value, field: str, where: str, *, required_birth: bool = True) -> di
 
 
 def _beneficiary(value, field: str, where: str) -> dict:
+    """A beneficiary: a person, the kind of benefit, and — all optional — their share (percent; unstated shares are
+    equal, Art. 40), their order (受益顺序, 1 first), the relationship the designation names, and since when."""
     person = _person(value, field, where, required_birth=False)
     person["kind"] = _choice(value, "kind", BENEFICIARY_KINDS, where, prefix=field)
-    share = value.get("share", "100")
-    person["share"] = money(parse_amount(str(share), f"{where}: field {field}.share"))
+    person["share"] = None if value.get("share") is None else _percent(value, field, where)
+    person["order"] = value.get("order") if value.get("order") is not None else None
+    if value.get("relation") is not None:
+        person["relation"] = _text(value, "relation", where, prefix=field)
     if value.get("since") is not None:
         person["since"] = _date(value, "since", where, prefix=field)
     return person
+
+
+def _percent(value, field: str, where: str) -> str:
+    share = value.get("share")
+    if isinstance(share, bool) or not isinstance(share, str | int | float):
+        raise BadInput(f"{where}: field {field}.share: must be a percent, got {share!r}")
+    percent = parse_amount(str(share), f"{where}: field {field}.share")
+    if percent > 100:
+        raise BadInput(f"{where}: field {field}.share: a share is a percent of at most 100, got {share!r}")
+    return money(percent)
 
 
 def _coverage(value, field: str, where: str) -> dict:

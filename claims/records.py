@@ -9,7 +9,7 @@ event (which may share its lists with the new one) stays exactly as it was.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from decimal import Decimal
 
 from claims.materials import missing_materials, required_materials
@@ -47,6 +47,14 @@ class Claim:
     review_from: str | None = None
     appeals: int = 0
     last_event_at: str | None = None
+    # added after release 0.1 (left out of a snapshot while they hold their defaults: see snapshot_form)
+    applicants: list[dict] = field(default_factory=list)  # every application, in order (a co-beneficiary, an heir, …)
+    persons: dict | None = None  # the policy's people as the first application read them (holder, insured, beneficiaries)
+    calendar: dict | None = None  # the working-day calendar the decision deadline is counted on, as recorded at apply
+    excluded: dict[str, str] = field(default_factory=dict)  # beneficiary -> why they have no right
+    paid_to: dict[str, str] = field(default_factory=dict)  # payee -> amount paid to them
+    complex: dict | None = None  # marked complex: {"on", "reason"} (the decision is then due in 30 days)
+    insured: str | None = None  # the insured's name, as the report read the policy
 
     @property
     def missing(self) -> list[str]:
@@ -60,9 +68,30 @@ class Claim:
     def as_dict(self) -> dict:
         return asdict(self)
 
+    @property
+    def all_applicants(self) -> list[dict]:
+        """Every application; a claim applied for before co-applicants existed has only its `applicant`."""
+        return self.applicants or ([self.applicant] if self.applicant else [])
+
     @classmethod
     def from_dict(cls, data: dict) -> Claim:
         return cls(**data)
+
+
+LATER_FIELDS = ("applicants", "persons", "calendar", "excluded", "paid_to", "complex", "insured")
+_DEFAULTS = {name: f.default_factory() if f.default_factory is not MISSING else f.default for f in fields(Claim)
+             for name in [f.name] if name in LATER_FIELDS}
+CLAIM_FIELDS = tuple(f.name for f in fields(Claim))
+
+
+def snapshot_form(claim: Claim) -> dict:
+    """The claim as its stored snapshot holds it: every field, but those added after release 0.1 only when they differ
+    from their defaults — so a claim stored then still equals its replay now."""
+    form = {name: getattr(claim, name) for name in CLAIM_FIELDS}
+    for name in LATER_FIELDS:
+        if form[name] == _DEFAULTS[name]:
+            del form[name]
+    return form
 
 
 def evolve(claim: Claim, event: str, to_state: str, payload: dict, at: str, day: str) -> Claim:
@@ -101,18 +130,41 @@ def _report(claim: Claim, p: dict, day: str) -> None:
     claim.cause, claim.channel = a.get("cause"), a.get("channel")
     claim.late_reason, claim.description = a.get("late_reason"), a.get("description")
     claim.reported_on = day
+    claim.insured = p["facts"].get("insured")
     if p.get("late"):
         _flag(claim, "late_report")
 
 
 def _apply(claim: Claim, p: dict, day: str) -> None:
-    claim.applicant = p["applicant"]
-    claim.applied_on = day
-    claim.required = list(p["required"])
+    """The first application opens the file; a co-beneficiary's or an heir's joins it (their share, their materials)."""
+    if claim.applicant is None:
+        claim.applicant = p["applicant"]
+        claim.applied_on = day
+        if "calendar" in p.get("facts", {}):  # applied for by this version: the policy's people and the calendar are kept
+            claim.persons = p["facts"]["persons"]
+            claim.calendar = p["facts"]["calendar"]
+        claim.required = list(p["required"])
+    else:
+        claim.required = list(dict.fromkeys([*claim.required, *p["required"]]))
+    if "calendar" in p.get("facts", {}) or claim.applicants:  # recorded by this version: keep every application
+        claim.applicants = [*claim.all_applicants, p["applicant"]] if claim.applicants else [p["applicant"]]
+
+
+def _exclude(claim: Claim, p: dict, day: str) -> None:
+    claim.excluded = {**claim.excluded, p["args"]["beneficiary"]: p["args"]["because"]}
+
+
+def _mark_complex(claim: Claim, p: dict, day: str) -> None:
+    claim.complex = {"on": day, "reason": p["args"]["reason"]}
 
 
 def _notice(claim: Claim, p: dict, day: str) -> None:
-    claim.notice = {"on": day, "missing": list(p["missing"])}
+    """The Art. 22 notice; a further applicant's adds what their application newly requires (the clock pauses again)."""
+    if claim.notice:
+        claim.notice = {"on": claim.notice["on"], "missing": [*claim.notice["missing"], *p["missing"]]}
+        claim.supplements_done_on = None if missing_materials(claim.notice["missing"], claim.received) else claim.supplements_done_on
+    else:
+        claim.notice = {"on": day, "missing": list(p["missing"])}
 
 
 def _attach(claim: Claim, p: dict, day: str) -> None:
@@ -152,6 +204,9 @@ def _notify(claim: Claim, p: dict, day: str) -> None:
 
 def _pay(claim: Claim, p: dict, day: str) -> None:
     claim.paid_amount = money(claim.paid + Decimal(p["args"]["amount"]))
+    payee = p.get("payee")
+    if payee:
+        claim.paid_to = {**claim.paid_to, payee: money(Decimal(claim.paid_to.get(payee, "0")) + Decimal(p["args"]["amount"]))}
     if p["args"].get("advance"):
         _flag(claim, "advance_paid")
 
@@ -174,4 +229,6 @@ _CHANGES = {
     "notify": _notify,
     "pay": _pay,
     "appeal": _appeal,
+    "exclude": _exclude,
+    "mark-complex": _mark_complex,
 }

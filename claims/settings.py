@@ -31,6 +31,9 @@ class Settings:
     suicide_exclusion_years: int
     four_eyes_threshold: Decimal
     handler_default_limit: Decimal
+    # CIRC Order 2010 No. 4 Art. 23: the decision is due the Nth working day after the application. Settings versions made
+    # before this setting existed lack it (None): their claims keep the decision_days calendar-day deadline.
+    decision_working_days: int | None = None
 
     @classmethod
     def from_mapping(cls, data: dict, source: str = "settings") -> Settings:
@@ -38,16 +41,18 @@ class Settings:
         unknown = sorted(set(data) - set(known))
         if unknown:
             raise BadInput(f"{source}: unknown setting {unknown[0]!r}")
-        missing = sorted(set(known) - set(data))
+        missing = sorted(name for name in set(known) - set(data) if name not in OPTIONAL)
         if missing:
             raise BadInput(f"{source}: setting {missing[0]!r} is missing")
-        values = {name: _coerce(name, known[name].type, data[name], source) for name in known}
+        values = {name: _coerce(name, known[name].type, data[name], source) for name in known if name in data}
         settings = cls(**values)
         _ = settings.zone  # fail early on an unknown time zone
         return settings
 
     def as_dict(self) -> dict:
-        body = asdict(self)
+        """The settings as stored and hashed; an optional setting not in force is left out, so a version made before it
+        existed still hashes to its key."""
+        body = {name: value for name, value in asdict(self).items() if not (name in OPTIONAL and value is None)}
         body["four_eyes_threshold"] = money(self.four_eyes_threshold)
         body["handler_default_limit"] = money(self.handler_default_limit)
         return body
@@ -64,10 +69,13 @@ class Settings:
             raise BadInput(f"settings: unknown time zone {self.time_zone!r}") from None
 
 
+OPTIONAL = frozenset({"decision_working_days"})
+
+
 def _coerce(name: str, kind: str, value, source: str):
     if kind == "Decimal":
         return parse_amount(str(value), f"{source}: {name}")
-    if kind == "int":
+    if kind in ("int", "int | None"):
         most = 100 if name.endswith("_years") else 3660  # a century, or ten years of days: deadlines add them to dates
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= most:
             unit = "years" if name.endswith("_years") else "days"

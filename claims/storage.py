@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import random
 import time
-from dataclasses import fields
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import cache
@@ -28,11 +27,10 @@ from claims.audit import ADMIN_CHAIN, AuditEvent, from_row
 from claims.canonical import canonical_json, sha256_hex, undecodable
 from claims.chain import EVENT_COLUMNS, StoredEvent
 from claims.errors import BadInput, Conflict, IntegrityFailure, NotFound
-from claims.records import Claim
+from claims.records import Claim, snapshot_form
 from claims.schema import HEAD
 from claims.settings import Settings
 
-CLAIM_FIELDS = tuple(f.name for f in fields(Claim))
 CLAIM_COLUMNS = ("id", "number", "policy", "type", "event_date", "state", "version", "paid_amount", "next_due", "snapshot", "updated_at")
 
 FINISHED = ("closed", "withdrawn")  # left out of the work queue unless asked for by --state
@@ -470,7 +468,7 @@ def claim_row(claim: Claim, number: int | None, next_due: str | None) -> dict:
         "version": claim.version,
         "paid_amount": claim.paid_amount,
         "next_due": next_due,
-        "snapshot": canonical_json({name: getattr(claim, name) for name in CLAIM_FIELDS}),  # as_dict() without its deep copy
+        "snapshot": canonical_json(snapshot_form(claim)),  # as_dict() without its deep copy, later fields only when set
         "updated_at": claim.last_event_at,
     }
 

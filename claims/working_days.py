@@ -66,3 +66,41 @@ def nth_working_day_after(start: date, n: int, paused: set[date] | frozenset[dat
         counted += working
         estimated = estimated or not known
     return WorkingDayDue(day, estimated, CALENDAR)
+
+
+# The calendar as a step records it ----------------------------------------------------------------------------------
+RECORDED_DAYS = 400  # days after the application a record covers: the decision, its pauses, and a review after an appeal
+
+
+def calendar_record(start: date, days: int = RECORDED_DAYS) -> dict:
+    """The working days after `start` as a step records them: one character a day — "1" working, "0" not, and "w" or "r"
+    (a working day or a rest day by Monday–Friday) where the calendar has not published the year yet.
+
+    Recorded with the application, it lets every later reading of the deadline — status, the queue, replay years later —
+    count on the very calendar the claim was judged by, whatever version of the library is installed then.
+    """
+    marks = []
+    for offset in range(1, days + 1):
+        working, known = is_working_day(start + timedelta(days=offset))
+        marks.append(("1" if working else "0") if known else ("w" if working else "r"))
+    return {"name": CALENDAR, "from": start.isoformat(), "days": "".join(marks)}
+
+
+def due_on_record(record: dict, start: date, n: int, paused=frozenset()) -> WorkingDayDue:
+    """`nth_working_day_after` counted on a recorded calendar; past its end, or for a start before it, on the installed one."""
+    origin = date.fromisoformat(record["from"])
+    marks = record["days"]
+    day, counted, estimated = start, 0, False
+    while counted < n:
+        day += ONE_DAY
+        if day in paused:
+            continue
+        offset = (day - origin).days - 1
+        if 0 <= offset < len(marks):
+            mark = marks[offset]
+            working, known = mark in "1w", mark in "01"
+        else:
+            working, known = is_working_day(day)
+        counted += working
+        estimated = estimated or not known
+    return WorkingDayDue(day, estimated, record["name"])

@@ -9,6 +9,7 @@ class ClaimType(str, Enum):
     medical = "medical"
     disability = "disability"
     accident = "accident"
+    survival_benefit = "survival_benefit"
 
 
 class Cause(str, Enum):
@@ -53,7 +54,19 @@ class Ground(str, Enum):
     suicide = "suicide"
     fraud = "fraud"
     limitation_expired = "limitation_expired"
+    holder_intentional = "holder_intentional"
+    criminal_act = "criminal_act"
     other = "other"
+
+
+class Because(str, Enum):
+    """Why a named beneficiary has no right (claims exclude)."""
+
+    predeceased = "predeceased"
+    same_event = "same_event"
+    waived = "waived"
+    forfeited = "forfeited"
+    relation_ended = "relation_ended"
 
 
 class Role(str, Enum):

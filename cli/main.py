@@ -16,7 +16,7 @@ import typer
 
 from claims.errors import BadInput, ClaimsError
 from claims.values import clean_text, money, parse_amount, parse_date
-from cli.choices import Cause, Channel, ClaimType, DiagramFormat, Ground, IdType, Outcome, Relation, Role, State
+from cli.choices import Because, Cause, Channel, ClaimType, DiagramFormat, Ground, IdType, Outcome, Relation, Role, State
 
 app = typer.Typer(
     help="Claims workflow for life insurance: report → apply → investigate → notify → payout, with appeal and consult.\n\n"
@@ -333,9 +333,31 @@ def pay(
     claim: str,
     amount: Annotated[str, typer.Option("--amount")],
     advance: Annotated[bool, typer.Option("--advance", help="an advance payment during investigation (Art. 25)")] = False,
+    to: Annotated[Optional[str], typer.Option("--to", help="the payee, when the claim has more than one (see `claims status`)")] = None,
 ):
-    """领款 Pay the benefit."""
-    _flow(claim, "pay", {"amount": _amount(amount), "advance": advance})
+    """领款 Pay the benefit: a payee's part of the approved amount still unpaid to them."""
+    args = {"amount": _amount(amount), "advance": advance}
+    if to is not None:
+        args["to"] = _text(to, "--to", lines=False)
+    _flow(claim, "pay", args)
+
+
+@app.command()
+def exclude(
+    claim: str,
+    name: Annotated[str, typer.Argument(help="the named death beneficiary who has no right")],
+    because: Annotated[Because, typer.Option("--because", help="predeceased, same_event, waived, forfeited or relation_ended; "
+                                             "the material proving it must have been received")],
+):
+    """Record that a named beneficiary has no right (Insurance Law Arts. 42, 43; SPC Interpretation III Arts. 9, 15):
+    the shares are recomputed (SPC Interpretation III Art. 12)."""
+    _flow(claim, "exclude", {"beneficiary": _text(name, "NAME", lines=False), "because": because.value})
+
+
+@app.command("mark-complex")
+def mark_complex(claim: str, reason: Annotated[str, typer.Option("--reason", help="why the case is complex")]):
+    """Mark the case complex: the decision is then due 30 days after the application (Insurance Law Art. 23)."""
+    _flow(claim, "mark-complex", {"reason": _text(reason, "--reason")})
 
 
 @app.command()

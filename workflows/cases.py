@@ -17,9 +17,11 @@ from claims.errors import Conflict, NotFound, RuleRefused
 from claims.materials import DOCUMENT_TYPES, required_materials
 from claims.records import NEW, Claim, evolve
 from claims.storage import Tx
+from claims.working_days import calendar_record
 from workflows import deadlines as dl
 from workflows import eligibility as el
 from workflows import facts as facts_of
+from workflows import guards as g
 from workflows import views
 from workflows.clock import stamp
 from workflows.machine import MACHINE, referee
@@ -62,9 +64,11 @@ def advance(office: Office, claim_id: str, command: str, args: dict, *, view: bo
         if command in facts_of.READS_OTHER_CLAIMS:
             tx.lock(policy_lock(claim.policy))  # the amounts paid on the policy's other claims must not change meanwhile
         settings = office.settings(tx)
+        now = office.now(tx)
         facts = facts_of.gather(tx, command, claim, user, settings)
-        step = Step(command, claim, PREPARE.get(command, _as_given)(args, claim, facts), facts,
-                    office.now(tx), settings, actor=user)
+        if command == "apply" and claim.state == "reported":  # the calendar the decision deadline will be counted on
+            facts["calendar"] = calendar_record(now.astimezone(settings.zone).date())
+        step = Step(command, claim, PREPARE.get(command, _as_given)(args, claim, facts), facts, now, settings, actor=user)
         to_state = referee().judge(step)
         new = _record(tx, step, to_state, EVENTS[command](step))
         return views.status(new, settings, user, step.now) if view else None
@@ -122,7 +126,7 @@ def _with_relation(args: dict, claim: Claim, facts: dict) -> dict:
     """Read the applicant's relation off the policy when it is not given."""
     if args.get("relation") or "apply" not in MACHINE.get_triggers(claim.state):  # a wrong state is refused first, by name
         return args
-    relation = el.relation_of(args["applicant"], claim.type, facts["persons"])
+    relation = el.relation_of(args["applicant"], claim.type, facts["persons"], claim.excluded)
     if relation is None:
         raise RuleRefused(
             f"refused: {args['applicant']} is neither the insured nor a named beneficiary; say how they relate to the "
@@ -140,26 +144,37 @@ def _report_events(step: Step) -> list[tuple[str, dict]]:
 
 
 def _apply_events(step: Step) -> list[tuple[str, dict]]:
+    """The application; and, Insurance Law Art. 22, one notice telling the claimant promptly everything still missing —
+    for a further applicant (a co-beneficiary, an heir), only what their application newly requires."""
     applicant = _applicant(step)
     required = required_materials(step.claim.type, step.claim.cause, applicant)
     events = [("apply", {"args": step.args, "facts": step.facts, "applicant": applicant, "required": required})]
-    missing = [d for d in required if d not in step.claim.received]
-    if missing:  # Insurance Law Art. 22: tell the claimant once, promptly, everything missing
+    already = step.claim.required if step.claim.applicant else []
+    missing = [d for d in required if d not in step.claim.received and d not in already]
+    if missing:
         events.append(("notice", {"args": {}, "missing": missing, "rule": "Insurance Law Art. 22"}))
     return events
 
 
 def _applicant(step: Step) -> dict:
-    a, persons = step.args, step.facts["persons"]
-    whom = el.acting_for(a, step.claim.type, persons)
+    a, persons, out = step.args, step.facts["persons"], step.claim.excluded
+    whom = el.acting_for(a, step.claim.type, persons, out)
     return {
         "name": a["applicant"],
         "relation": a["relation"],
         "id_type": a["id_type"],
         "id_number": a["id_number"],
         "for": whom,
-        "for_relation": el.relation_of(whom, step.claim.type, persons),
+        "for_relation": el.relation_of(whom, step.claim.type, persons, out),
     }
+
+
+def _pay_events(step: Step) -> list[tuple[str, dict]]:
+    """A payment names its payee (`--to`, or the only one) — on a claim applied for since payees exist."""
+    payload = _plain(step)[0][1]
+    if step.claim.applicants:
+        payload["payee"] = g.payee_of(step)
+    return [("pay", payload)]
 
 
 def _request_events(step: Step) -> list[tuple[str, dict]]:
@@ -187,9 +202,11 @@ EVENTS = {
     "investigate": _plain,
     "decide": _decide_events,
     "notify": _plain,
-    "pay": _plain,
+    "pay": _pay_events,
     "appeal": _plain,
     "close": _plain,
     "withdraw": _plain,
     "consult": _plain,
+    "exclude": _plain,
+    "mark-complex": _plain,
 }

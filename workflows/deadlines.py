@@ -13,11 +13,13 @@ from datetime import date
 from claims.records import Claim
 from claims.settings import Settings
 from claims.values import add_days, add_years
+from claims.working_days import due_on_record
 
+WORKING_DAYS_SOURCE = "CIRC Order 2010 No. 4 Art. 23; SPC Interpretation II Art. 15"
 SOURCES = {
     "report": "Insurance Law Art. 21; product clause",
     "limitation": "Insurance Law Art. 26",
-    "decision": "Insurance Law Art. 23; SPC Interpretation II Art. 15",
+    "decision": "Insurance Law Art. 23; SPC Interpretation II Art. 15",  # 30 days: a complex case, or settings before working days
     "refusal_notice": "Insurance Law Art. 24",
     "payment": "Insurance Law Art. 23",
     "advance_payment": "Insurance Law Art. 25",
@@ -33,9 +35,26 @@ class Deadline:
     due: date
     overdue: bool
     obligation: bool  # the insurer's (or claimant's) duty, as opposed to a record of the past
+    rule: str | None = None  # the source, where it differs by case (a decision in working days or in calendar days)
+    note: str | None = None  # e.g. counted Monday to Friday beyond the calendar's published years
 
     def as_dict(self) -> dict:
-        return {"name": self.name, "due": self.due.isoformat(), "overdue": self.overdue, "rule": SOURCES[self.name]}
+        found = {"name": self.name, "due": self.due.isoformat(), "overdue": self.overdue, "rule": self.rule or SOURCES[self.name]}
+        if self.note:
+            found["note"] = self.note
+        return found
+
+
+@dataclass(frozen=True)
+class DecisionDue:
+    due: date
+    rule: str
+    note: str | None = None
+
+
+def has_reporting_window(claim: Claim) -> bool:
+    """A survival or maturity benefit falls due on a date: nothing to report within a window."""
+    return claim.type != "survival_benefit"
 
 
 def report_due(event_date: date, s: Settings) -> date:
@@ -49,17 +68,36 @@ def limitation_due(event_date: date, line: str, s: Settings) -> date:
 
 def paused_days(claim: Claim, today: date) -> int:
     """Days between the missing-materials notice and the last supplement (or today)."""
+    return len(paused_dates(claim, today))
+
+
+def paused_dates(claim: Claim, today: date) -> frozenset[date]:
+    """The days the decision clock stood still (SPC Interpretation II Art. 15): from the day after the missing-materials
+    notice to the day the last material it named arrived (or today, while one is outstanding)."""
     notice = claim.notice
     if not notice or not notice["missing"]:
-        return 0
+        return frozenset()
+    start = date.fromisoformat(notice["on"])
     end = date.fromisoformat(claim.supplements_done_on) if claim.supplements_done_on else today
-    return max(0, (end - date.fromisoformat(notice["on"])).days)
+    return frozenset(add_days(start, n) for n in range(1, max(0, (end - start).days) + 1))
 
 
 def decision_due(claim: Claim, s: Settings, today: date) -> date:
-    if claim.review_from:
-        return add_days(date.fromisoformat(claim.review_from), s.decision_days)
-    return add_days(date.fromisoformat(claim.applied_on), s.decision_days + paused_days(claim, today))
+    return decision_deadline(claim, s, today).due
+
+
+def decision_deadline(claim: Claim, s: Settings, today: date) -> DecisionDue:
+    """When the decision is due: the Nth working day after the application (or a review's start after an appeal) on the
+    calendar recorded with the application, paused days not counted (CIRC Order 2010 No. 4 Art. 23); 30 days when the case
+    was marked complex, or for settings from before working days (Insurance Law Art. 23)."""
+    review = claim.review_from is not None
+    start = date.fromisoformat(claim.review_from if review else claim.applied_on)
+    paused = frozenset() if review else paused_dates(claim, today)
+    if claim.complex or s.decision_working_days is None or claim.calendar is None:
+        return DecisionDue(add_days(start, s.decision_days + len(paused)), SOURCES["decision"])
+    counted = due_on_record(claim.calendar, start, s.decision_working_days, paused)
+    note = (f"counted Monday to Friday where {counted.calendar} has not published the year yet" if counted.estimated else None)
+    return DecisionDue(counted.date, WORKING_DAYS_SOURCE, note)
 
 
 def advance_payment_from(claim: Claim, s: Settings, today: date) -> date:
@@ -71,11 +109,12 @@ def deadlines(claim: Claim, s: Settings, today: date) -> list[Deadline]:
     found: list[Deadline] = []
     event = date.fromisoformat(claim.event_date) if claim.event_date else None
     if claim.state == "reported" and event:
-        due = report_due(event, s)
-        found.append(Deadline("report", due, date.fromisoformat(claim.reported_on) > due, False))
+        if has_reporting_window(claim):
+            due = report_due(event, s)
+            found.append(Deadline("report", due, date.fromisoformat(claim.reported_on) > due, False))
         found.append(_obligation("limitation", limitation_due(event, claim.line, s), today))
     if claim.state in OPEN_REVIEW and claim.decision is None:
-        found.append(_obligation("decision", decision_due(claim, s, today), today))
+        found.append(_decision(claim, s, today))
         if claim.state != "appealed" and not claim.review_from:
             start = advance_payment_from(claim, s, today)
             if today >= start:
@@ -86,7 +125,7 @@ def deadlines(claim: Claim, s: Settings, today: date) -> list[Deadline]:
         if decision["outcome"] == "decline":
             found.append(_obligation("refusal_notice", add_days(date.fromisoformat(decision["on"]), s.refusal_notice_days), today))
         else:
-            found.append(_obligation("decision", decision_due(claim, s, today), today))
+            found.append(_decision(claim, s, today))
     if claim.state == "approved":
         found.append(_obligation("payment", add_days(date.fromisoformat(claim.notified_on), s.payment_days), today))
     if claim.state == "declined" or (claim.state == "paid" and decision and decision["outcome"] == "partial"):
@@ -102,6 +141,11 @@ def next_due(claim: Claim, s: Settings, today: date) -> date | None:
     """The earliest obligation still open: what the work queue sorts by."""
     dues = [d.due for d in deadlines(claim, s, today) if d.obligation]
     return min(dues) if dues else None
+
+
+def _decision(claim: Claim, s: Settings, today: date) -> Deadline:
+    due = decision_deadline(claim, s, today)
+    return Deadline("decision", due.due, today > due.due, True, due.rule, due.note)
 
 
 def _obligation(name: str, due: date, today: date) -> Deadline:

@@ -1,38 +1,55 @@
-"""Who may apply (申请资格人): deck slides 11, 13, 14, 17; Insurance Law Art. 42; Civil Code."""
+"""Who may apply (申请资格人): deck slides 11–14, 17; Insurance Law Arts. 39–42; SPC Interpretation III Arts. 9, 12; Civil Code.
+
+Entitlement follows the policy's designations and who is out (``excluded``): a death benefit's applicants are the
+beneficiaries still entitled or, with none left, the heirs; a survival benefit's the survival beneficiary, or the
+insured when none is named; every other benefit's the insured. A guardian or representative applies for one of them.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
 from claims.values import age_on
+from workflows.entitlement import death_shares, survival_shares
 
 ADULT_AGE = 18  # Civil Code Art. 17
+ON_DEATH = ("death", "accident")
 
 
 def death_beneficiaries(persons: dict) -> list[dict]:
     return [b for b in persons["beneficiaries"] if b["kind"] == "death"]
 
 
-def relation_of(name: str, claim_type: str, persons: dict) -> str | None:
-    """How a named person stands to the claim, read off the policy."""
-    if claim_type in ("death", "accident") and any(b["name"] == name for b in death_beneficiaries(persons)):
-        return "beneficiary"
+def relation_of(name: str, claim_type: str, persons: dict, out=()) -> str | None:
+    """How a named person stands to the claim, read off the policy and who is out."""
+    if claim_type in ON_DEATH:
+        entitled = death_shares(persons, out)
+        if name in entitled:
+            return "beneficiary"
+    if claim_type == "survival_benefit":
+        entitled = survival_shares(persons)
+        if name in entitled:
+            return "insured" if name == persons["insured"]["name"] and not _survival_named(persons) else "beneficiary"
+        return None
     if name == persons["insured"]["name"]:
         return "insured"
-    if claim_type in ("death", "accident") and not death_beneficiaries(persons):
+    if claim_type in ON_DEATH and not death_shares(persons, out):
         return "heir"
     return None
 
 
-def acting_for(args: dict, claim_type: str, persons: dict) -> str | None:
+def acting_for(args: dict, claim_type: str, persons: dict, out=()) -> str | None:
     """The person whose benefit this is: the applicant, or whom a guardian or representative acts for."""
     if args["relation"] not in ("guardian", "representative"):
         return args["applicant"]
     if args.get("for"):
         return args["for"]
     if claim_type == "death":
-        named = death_beneficiaries(persons)
-        return named[0]["name"] if len(named) == 1 else None
+        named = list(death_shares(persons, out))
+        return named[0] if len(named) == 1 else None
+    if claim_type == "survival_benefit":
+        named = list(survival_shares(persons))
+        return named[0] if len(named) == 1 else None
     return persons["insured"]["name"]
 
 
@@ -47,29 +64,38 @@ def records_of(name: str, persons: dict) -> list[dict]:
     return [p for p in [persons["insured"], *persons["beneficiaries"], persons["holder"]] if p["name"] == name]
 
 
-def eligibility_problem(claim_type: str, relation: str, name: str, persons: dict) -> str | None:
+def eligibility_problem(claim_type: str, relation: str, name: str, persons: dict, out=()) -> str | None:
     """Why `name`, claiming as `relation`, is not entitled to this benefit; None if entitled."""
     insured = persons["insured"]["name"]
     holder = persons["holder"]["name"]
-    entitled = relation_of(name, claim_type, persons)
+    entitled = relation_of(name, claim_type, persons, out)
     if relation == "heir" and entitled != "heir":
-        named = ", ".join(b["name"] for b in death_beneficiaries(persons))
-        return f"heirs claim only when the policy names no death beneficiary, and it names {named or 'the insured'}"
+        remaining = ", ".join(death_shares(persons, out)) if claim_type in ON_DEATH else ""
+        return (f"heirs claim only when no named beneficiary is entitled, and {remaining} is"
+                if remaining else f"heirs claim a death benefit, not a {claim_type} benefit")
+    if claim_type == "survival_benefit" and entitled is None:
+        payees = ", ".join(survival_shares(persons))
+        extra = " — the policyholder who paid the premiums does not collect it as such (deck slide 14)" if name == holder else ""
+        return f"the survival benefit goes to {payees}, not to {name}{extra}"
     if claim_type in ("critical_illness", "medical", "disability") and entitled != "insured":
         extra = " — the policyholder who pays is not the applicant" if name == holder else ""
         return f"only the insured ({insured}) may claim a {claim_type} benefit, not {name}{extra}"
     if claim_type == "death" and entitled not in ("beneficiary", "heir"):
-        named = ", ".join(b["name"] for b in death_beneficiaries(persons))
-        return f"{name} is not the death beneficiary of this policy (named: {named})"
+        named = ", ".join(death_shares(persons, out)) or "nobody still entitled"
+        return f"{name} is not entitled to the death benefit of this policy (entitled: {named})"
     if claim_type == "accident" and entitled is None:
-        return f"{name} is neither the insured nor a death beneficiary of this policy"
+        return f"{name} is neither the insured nor an entitled death beneficiary of this policy"
     if relation == "insured" and entitled != "insured":
         return f"{name} is not the insured of this policy (the insured is {insured})"
     if relation == "beneficiary" and entitled != "beneficiary":
-        return f"{name} is not a named death beneficiary of this policy"
+        return f"{name} is not an entitled beneficiary of this policy"
     return None
 
 
 def is_minor(who: dict | None, on: date) -> bool:
     birth = who and who.get("birth_date")
     return bool(birth) and age_on(date.fromisoformat(birth), on) < ADULT_AGE
+
+
+def _survival_named(persons: dict) -> bool:
+    return any(b["kind"] == "survival" for b in persons["beneficiaries"])

@@ -23,6 +23,7 @@ def policy_terms(policy: dict, claim_type: str) -> dict:
         "reinstated": policy["reinstated"],
         "covers": [c["type"] for c in policy["coverages"]],
         "sum_insured": cover["sum_insured"] if cover else None,
+        "insured": policy["insured"]["name"],
         "policy_digest": policy["digest"],
     }
 
@@ -31,13 +32,13 @@ def persons(policy: dict) -> dict:
     return {"holder": policy["holder"], "insured": policy["insured"], "beneficiaries": policy["beneficiaries"]}
 
 
-POLICY_COMMANDS = ("report", "apply", "decide", "pay")
+POLICY_COMMANDS = ("report", "apply", "decide", "pay", "exclude")
 READS_OTHER_CLAIMS = ("decide", "pay")  # they read what the policy's other claims paid (the sum insured is shared)
 
 
 def from_policy(command: str, policy: dict, claim_type: str) -> dict:
     """The facts a command reads off the policy version `policy` (with its ``digest``); replay checks them against it."""
-    if command == "apply":
+    if command in ("apply", "exclude"):
         return {"persons": persons(policy), "policy_digest": policy["digest"]}
     if command in POLICY_COMMANDS:
         return policy_terms(policy, claim_type)
@@ -52,7 +53,7 @@ def authority_limit(user: dict, settings: Settings) -> str | None:
 
 
 def gather(tx: Tx, command: str, claim: Claim, user: dict, settings: Settings) -> dict:
-    if command == "apply":
+    if command in ("apply", "exclude"):
         return from_policy(command, tx.policy(claim.policy), claim.type)
     if command in ("decide", "pay"):
         terms = from_policy(command, tx.policy(claim.policy), claim.type)

@@ -13,9 +13,11 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from claims.errors import RuleRefused
+from claims.materials import EXCLUSION_PROOF
 from claims.values import add_years, money, resident_id_problem
 from workflows import deadlines as dl
 from workflows import eligibility as el
+from workflows import entitlement as ent
 from workflows.step import Step
 
 
@@ -84,6 +86,8 @@ def within_limitation(step: Step):
 
 @guard("late_report", "Insurance Law Art. 21; product clause", needs_input=True)
 def late_report_has_reason(step: Step):
+    if not dl.has_reporting_window(step.claim):
+        return None
     due = dl.report_due(date.fromisoformat(step.claim.event_date), step.settings)
     if step.today > due and not (step.args.get("late_reason") or "").strip():
         return (
@@ -116,24 +120,32 @@ def no_proxy_signature(step: Step):
         return f"the application must be signed by the applicant {a['applicant']}, not by {signer}"
 
 
-@guard("eligible_applicant", "deck slides 13, 14, 17; Insurance Law Art. 42", needs_input=True)
+@guard("eligible_applicant", "deck slides 12, 13, 14, 17; Insurance Law Arts. 39–42; SPC Interpretation III Art. 12", needs_input=True)
 def applicant_eligible(step: Step):
-    a, persons = step.args, step.facts["persons"]
-    whom = el.acting_for(a, step.claim.type, persons)
+    a, persons, out = step.args, step.facts["persons"], step.claim.excluded
+    whom = el.acting_for(a, step.claim.type, persons, out)
     if whom is None:
         named = len(el.death_beneficiaries(persons))
-        why = "the policy names several death beneficiaries" if named else "the policy names no death beneficiary"
+        why = "the policy names several beneficiaries" if named else "the policy names no death beneficiary"
         return f"say whom the {a['relation']} acts for with --for ({why})"
     relation = a["relation"]
     if relation in ("guardian", "representative"):
-        relation = el.relation_of(whom, step.claim.type, persons) or "other"
-    return el.eligibility_problem(step.claim.type, relation, whom, persons)
+        relation = el.relation_of(whom, step.claim.type, persons, out) or "other"
+    return el.eligibility_problem(step.claim.type, relation, whom, persons, out)
+
+
+@guard("applied_once", "Insurance Law Art. 40: each entitled person claims their own share", needs_input=True)
+def not_applied_yet(step: Step):
+    whom = el.acting_for(step.args, step.claim.type, step.facts["persons"], step.claim.excluded)
+    for earlier in step.claim.all_applicants:
+        if (earlier.get("for") or earlier["name"]) == whom:
+            return f"{whom} has applied already (as {earlier['relation']}); each entitled person applies once, for their own share"
 
 
 @guard("minor_applicant", "deck slide 11; Civil Code Arts. 17, 27", needs_input=True)
 def minor_has_guardian(step: Step):
     a, persons = step.args, step.facts["persons"]
-    whom = el.acting_for(a, step.claim.type, persons)
+    whom = el.acting_for(a, step.claim.type, persons, step.claim.excluded)
     if a["relation"] != "guardian" and el.is_minor(el.person(whom or "", persons), step.today):
         return f"{whom} is under 18 and may not apply alone: the guardian applies, with proof of guardianship"
 
@@ -150,7 +162,7 @@ def id_matches_policy(step: Step):
 
 @guard("beneficiary_changed", "SPC Interpretation III Art. 11", needs_input=True)
 def beneficiary_not_changed_after_event(step: Step):
-    whom = el.acting_for(step.args, step.claim.type, step.facts["persons"])
+    whom = el.acting_for(step.args, step.claim.type, step.facts["persons"], step.claim.excluded)
     for b in el.death_beneficiaries(step.facts["persons"]):
         if b["name"] == whom and b.get("since") and b["since"] > step.claim.event_date:
             return f"{whom} became beneficiary on {b['since']}, after the insured event ({step.claim.event_date}), and cannot claim"
@@ -215,21 +227,32 @@ def within_authority(step: Step):
 
 @guard("contestability", "Insurance Law Art. 16", needs_input=True)
 def nondisclosure_within_two_years(step: Step):
+    """Art. 16: the insurer may not rescind for non-disclosure more than two years after the contract was formed — counted
+    to the decision (the rescission), not to the event."""
     if step.args.get("ground") == "nondisclosure":
-        return _two_year_bar(step, step.settings.contestability_years, "non-disclosure")
+        start, bar = _two_years(step, step.settings.contestability_years)
+        if step.today > bar:
+            return (f"a decline for non-disclosure is barred: this decision comes more than {step.settings.contestability_years} "
+                    f"years after the policy was formed or reinstated ({start})")
 
 
 @guard("suicide_exclusion", "Insurance Law Art. 44", needs_input=True)
 def suicide_within_two_years(step: Step):
-    if step.args.get("ground") == "suicide":
-        return _two_year_bar(step, step.settings.suicide_exclusion_years, "suicide")
-
-
-def _two_year_bar(step: Step, years: int, what: str):
-    start = step.facts["reinstated"] or step.facts["issued"]
-    bar = add_years(date.fromisoformat(start), years)
+    """Art. 44: no death benefit for suicide within two years of formation or reinstatement — counted to the event — unless
+    the insured lacked civil capacity (proven by the material received)."""
+    if step.args.get("ground") != "suicide":
+        return None
+    start, bar = _two_years(step, step.settings.suicide_exclusion_years)
     if date.fromisoformat(step.claim.event_date) > bar:
-        return f"a decline for {what} is barred: the event came more than {years} years after the policy was formed or reinstated ({start})"
+        return (f"a decline for suicide is barred: the event came more than {step.settings.suicide_exclusion_years} years after "
+                f"the policy was formed or reinstated ({start})")
+    if "incapacity_proof" in step.claim.received:
+        return "a decline for suicide is barred: proof that the insured lacked civil capacity was received (incapacity_proof)"
+
+
+def _two_years(step: Step, years: int) -> tuple[str, date]:
+    start = step.facts["reinstated"] or step.facts["issued"]
+    return start, add_years(date.fromisoformat(start), years)
 
 
 # Notifying, paying, appealing ------------------------------------------------------------------
@@ -241,11 +264,37 @@ def has_decision(step: Step):
 
 @guard("payment_amount", "Insurance Law Art. 23", needs_input=True)
 def pays_approved_amount(step: Step):
+    """The payment is the named payee's part of the approved amount still unpaid to them (docs/cli.md, pay)."""
     if step.args.get("advance"):
         return "an advance payment (--advance) is made only during investigation (Insurance Law Art. 25)"
-    payable = Decimal(step.claim.decision["amount"]) - step.claim.paid
+    if not ent.payees(step.claim):  # applied for before payees were kept: one payment of the approved amount still unpaid
+        payable = Decimal(step.claim.decision["amount"]) - step.claim.paid
+        if Decimal(step.args["amount"]) != payable:
+            return f"the payment must equal the approved amount still unpaid, {money(payable)}, not {money(Decimal(step.args['amount']))}"
+        return None
+    payee = payee_of(step)
+    if payee is None:
+        return _which_payee(step)
+    payable = ent.unpaid(step.claim, payee)
     if Decimal(step.args["amount"]) != payable:
-        return f"the payment must equal the approved amount still unpaid, {money(payable)}, not {money(Decimal(step.args['amount']))}"
+        return (f"the payment to {payee} must equal their part of the approved amount still unpaid, {money(payable)}, "
+                f"not {money(Decimal(step.args['amount']))}")
+
+
+def payee_of(step: Step) -> str | None:
+    """Whom a payment is for: the one named with --to, or the only payee."""
+    names = [p.name for p in ent.payees(step.claim)]
+    to = step.args.get("to")
+    if to is not None:
+        return to if to in names else None
+    return names[0] if len(names) == 1 else None
+
+
+def _which_payee(step: Step) -> str:
+    names = ", ".join(p.name for p in ent.payees(step.claim)) or "nobody yet"
+    if step.args.get("to") is not None:
+        return f"{step.args['to']} is not a payee of this claim (payees: {names})"
+    return f"the claim has several payees ({names}): say whom this payment is for with --to"
 
 
 @guard("four_eyes", "house rule: four-eyes above the threshold")
@@ -261,6 +310,8 @@ def four_eyes(step: Step):
 def advance_flag_given(step: Step):
     if not step.args.get("advance"):
         return "during investigation only an advance payment (--advance) can be made"
+    if len(ent.payees(step.claim)) > 1 and payee_of(step) is None:
+        return _which_payee(step)
 
 
 @guard("advance_payment", "Insurance Law Art. 25")
@@ -270,6 +321,33 @@ def advance_after_sixty_days(step: Step):
     start = dl.advance_payment_from(step.claim, step.settings, step.today)
     if step.today < start:
         return f"an advance payment is possible from {start}, {step.settings.advance_payment_days} days after the request with materials"
+
+
+# Beneficiaries out, and complex cases -------------------------------------------------------------------
+@guard("excluded_beneficiary", "Insurance Law Arts. 42, 43; SPC Interpretation III Arts. 9, 12, 15", needs_input=True)
+def exclusion_is_proven(step: Step):
+    """A named beneficiary is out only as a received material proves: predeceased or died in the same event (a beneficiary's
+    death certificate), waived (a waiver), forfeited (a court judgment), or designated by a relationship that ended
+    before the event (proof of it; SPC III Art. 9(3): a designation by name alone stands)."""
+    name, because = step.args["beneficiary"], step.args["because"]
+    designated = [b for b in el.death_beneficiaries(step.facts["persons"]) if b["name"] == name]
+    if not designated:
+        named = ", ".join(b["name"] for b in el.death_beneficiaries(step.facts["persons"])) or "nobody"
+        return f"{name} is not a death beneficiary of policy {step.claim.policy} (named: {named})"
+    if name in step.claim.excluded:
+        return f"{name} is already out ({step.claim.excluded[name]})"
+    proof = EXCLUSION_PROOF[because]
+    if proof not in step.claim.received:
+        return f"{because} must be proven by a received {proof}: attach it first (claims attach {step.claim.id} {proof})"
+    if because == "relation_ended" and not designated[0].get("relation"):
+        return (f"{name} is designated by name alone: the designation stands after the relationship ended "
+                "(SPC Interpretation III Art. 9(3) applies to a designation by name and relationship)")
+
+
+@guard("complex_case", "CIRC Order 2010 No. 4 Art. 23; Insurance Law Art. 23")
+def not_complex_yet(step: Step):
+    if step.claim.complex:
+        return f"the case was marked complex on {step.claim.complex['on']} ({step.claim.complex['reason']})"
 
 
 @guard("appeal_window", "house rule: appeal window setting")

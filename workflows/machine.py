@@ -7,23 +7,27 @@ rule; "what may I do next" asks the same guards through ``may_<trigger>``.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from transitions import Machine
 
 from claims.errors import RuleRefused
 from claims.records import NEW, STATES
+from workflows import entitlement as ent
 from workflows import guards as g
 from workflows.step import Step
 
 OPEN = ["reported", "applied", "investigating", "appealed"]
 CLOCK = [g.not_before_last_event]
+APPLYING = [*CLOCK, g.within_limitation, g.applicant_eligible, g.minor_has_guardian, g.beneficiary_not_changed_after_event,
+            g.valid_photo_id, g.id_matches_policy, g.no_proxy_signature]
 
 # (trigger, sources, destination or None for "stays", guards, branch condition)
 TRANSITIONS = [
     ("report", [NEW], "reported", [g.event_not_in_future, g.policy_in_force, g.policy_covers_type, g.within_limitation,
                                    g.late_report_has_reason], None),
-    ("apply", ["reported"], "applied", [*CLOCK, g.within_limitation, g.applicant_eligible, g.minor_has_guardian,
-                                        g.beneficiary_not_changed_after_event, g.valid_photo_id, g.id_matches_policy,
-                                        g.no_proxy_signature], None),
+    ("apply", ["reported"], "applied", APPLYING, None),
+    ("apply", ["applied"], None, [*APPLYING, g.not_applied_yet], None),  # a co-beneficiary or an heir, for their own share
     ("notice", ["applied"], None, [], None),  # follows apply: the one Art. 22 missing-materials notice
     ("attach", OPEN, None, CLOCK, None),
     ("request", ["applied", "investigating", "appealed"], None, CLOCK, None),
@@ -32,13 +36,16 @@ TRANSITIONS = [
                                          g.within_authority, g.nondisclosure_within_two_years, g.suicide_within_two_years], None),
     ("notify", ["investigating"], "approved", [*CLOCK, g.has_decision], "decision_approves"),
     ("notify", ["investigating"], "declined", [*CLOCK, g.has_decision], "decision_declines"),
-    ("pay", ["approved"], "paid", [*CLOCK, g.pays_approved_amount, g.four_eyes], None),
+    ("pay", ["approved"], "paid", [*CLOCK, g.pays_approved_amount, g.four_eyes], "pays_the_last_share"),
+    ("pay", ["approved"], None, [*CLOCK, g.pays_approved_amount, g.four_eyes], "shares_remain"),
     ("pay", ["investigating"], None, [*CLOCK, g.advance_flag_given, g.advance_after_sixty_days, g.within_sum_insured], None),
     ("appeal", ["declined"], "appealed", [*CLOCK, g.within_appeal_window], None),
     ("appeal", ["paid"], "appealed", [*CLOCK, g.paid_partially, g.within_appeal_window], None),
     ("close", ["paid", "declined"], "closed", CLOCK, None),
     ("withdraw", OPEN, "withdrawn", CLOCK, None),
     ("consult", list(STATES), None, CLOCK, None),
+    ("exclude", ["reported", "applied", "investigating"], None, [*CLOCK, g.exclusion_is_proven], None),
+    ("mark-complex", ["applied", "investigating", "appealed"], None, [*CLOCK, g.not_complex_yet], None),
 ]
 
 GUARDS = {(t, source, dest): guards for t, sources, dest, guards, _ in TRANSITIONS for source in sources}
@@ -67,6 +74,18 @@ class Case:
     def decision_declines(self, event) -> bool:
         decision = self.step.claim.decision
         return bool(decision) and decision["outcome"] == "decline"
+
+    def pays_the_last_share(self, event) -> bool:
+        """The claim is paid when every payee's share is (docs/cli.md, pay)."""
+        return not self.shares_remain(event)
+
+    def shares_remain(self, event) -> bool:
+        step = self.step
+        if not ent.payees(step.claim):  # applied for before payees were kept: one payment settles it
+            return False
+        payee = g.payee_of(step)
+        amount = Decimal(step.args["amount"]) if step.args.get("amount") else Decimal(0)
+        return payee is None or ent.shares_left_after(step.claim, payee, amount)
 
 
 def _build() -> Machine:

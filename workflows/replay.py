@@ -11,15 +11,16 @@ live command did. The fold must equal the stored claim.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from claims.canonical import canonical_json, matches_canonical, undecodable
 from claims.chain import ChainCheck, Problem
 from claims.errors import RuleRefused
-from claims.records import NEW, Claim, evolve
+from claims.records import NEW, Claim, evolve, snapshot_form
 from claims.settings import Settings
 from claims.values import mask, money
+from claims.working_days import CALENDAR, calendar_record
 from workflows.admin_record import AdminRecord, future_problem
 from workflows.cases import EVENTS
 from workflows.facts import POLICY_COMMANDS, from_policy
@@ -29,7 +30,6 @@ from workflows.step import Step
 from workflows.views import DIGEST_KEYS, PII_KEYS
 
 FOLLOW_UPS = {"notice": "apply"}  # events a command records right after itself -> that command
-CLAIM_FIELDS = tuple(f.name for f in fields(Claim))
 STORED_COLUMNS = ("state", "version", "paid_amount", "policy", "type", "event_date")
 UNREADABLE = (KeyError, TypeError, ValueError, AttributeError, IndexError)
 
@@ -162,6 +162,10 @@ class _Run:
             problem = self._policy_problem(row, step)
             if problem:
                 return ("policy", problem)
+        if row.event == "apply" and "calendar" in facts:
+            problem = _calendar_problem(facts["calendar"], step.today)
+            if problem:
+                return ("calendar", problem)
         if "authority_limit" in facts:
             held = self.record.limits(row.actor, row.role, step.now)
             default = money(step.settings.handler_default_limit) if row.role == "handler" else None
@@ -260,6 +264,21 @@ class _Run:
         return result
 
 
+def _calendar_problem(recorded, today: date) -> str | None:
+    """The working days an application recorded must start the day after it, and — judged by the same version of the
+    calendar — be the days that calendar publishes (a later version is not asked: the step was judged by this one)."""
+    try:
+        start = date.fromisoformat(recorded["from"])
+        name, days = recorded["name"], recorded["days"]
+    except (KeyError, TypeError, ValueError):
+        return "the calendar the application recorded cannot be read"
+    if start != today:
+        return f"the recorded calendar starts after {start}, but the application was made on {today}"
+    if name == CALENDAR and calendar_record(start, len(days))["days"] != days:
+        return f"the working days recorded with the application are not those {name} publishes"
+    return None
+
+
 def _moment(row) -> datetime | None:
     try:
         moment = datetime.fromisoformat(row.at)
@@ -279,7 +298,7 @@ def stored_problems(row, claim: Claim) -> list[Problem]:
         stored, replayed = getattr(row, column), getattr(claim, column)
         if stored != replayed:
             problems.append(Problem(claim.id, None, "stored", f"the stored {column} is {stored!r}, the events give {replayed!r}"))
-    if not matches_canonical({name: getattr(claim, name) for name in CLAIM_FIELDS}, row.snapshot):
+    if not matches_canonical(snapshot_form(claim), row.snapshot):
         differing = _snapshot_fields(row.snapshot, claim)
         problems.append(Problem(claim.id, None, "stored", f"the stored snapshot differs from the replayed claim in {differing}"))
     return problems
@@ -292,8 +311,7 @@ def _snapshot_fields(snapshot: str, claim: Claim) -> str:
         return "everything (it is not JSON)"
     if not isinstance(stored, dict):
         return "everything (it is not a JSON object)"
-    replayed = {name: getattr(claim, name) for name in CLAIM_FIELDS}
-    return _differences(stored, replayed, "stored", "replayed") or "its JSON form"
+    return _differences(stored, snapshot_form(claim), "stored", "replayed") or "its JSON form"
 
 
 def _difference(recorded: dict, derived: dict) -> str:

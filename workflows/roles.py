@@ -9,7 +9,7 @@ ROLES = ("agent", "handler", "senior", "auditor", "admin")
 READS = frozenset({"status", "docs", "list", "history"})
 AUDIT_READS = READS | {"replay", "audit", "diagram"}
 AGENT = frozenset({"report", "apply", "attach", "appeal", "withdraw", "consult"}) | READS
-HANDLER = AGENT | {"investigate", "decide", "notify", "pay", "close", "request"}
+HANDLER = AGENT | {"investigate", "decide", "notify", "pay", "close", "request", "exclude", "mark-complex"}
 
 MAY_RUN = {
     "agent": AGENT,

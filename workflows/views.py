@@ -10,6 +10,7 @@ from claims.records import Claim
 from claims.settings import Settings
 from claims.values import mask
 from workflows import deadlines as dl
+from workflows.entitlement import payee_rows
 from workflows.machine import COMMANDS, referee
 from workflows.roles import SEES_PII, may_run
 from workflows.step import Step
@@ -32,8 +33,14 @@ def status(claim: Claim, settings: Settings, user: dict, now) -> dict:
         "state": claim.state,
         "version": claim.version,
         "event_date": claim.event_date,
+        "insured": insured_name(claim),
+        "assignee": None,
         "flags": flags,
         "applicant": _applicant(claim.applicant, user),
+        "applicants": [_applicant(a, user) for a in claim.all_applicants],
+        "payees": payee_rows(claim),
+        "excluded": [{"name": name, "because": because} for name, because in claim.excluded.items()],
+        "complex": claim.complex,
         "received_documents": received(claim),
         "missing_documents": claim.missing,
         "deadlines": [d.as_dict() for d in found],
@@ -41,6 +48,11 @@ def status(claim: Claim, settings: Settings, user: dict, now) -> dict:
         "paid_amount": claim.paid_amount,
         "allowed_actions": allowed_actions(claim, settings, user, now),
     }
+
+
+def insured_name(claim: Claim) -> str | None:
+    """The insured, as the report read the policy (or, for a claim reported before that, the first application)."""
+    return claim.insured or (claim.persons["insured"]["name"] if claim.persons else None)
 
 
 def allowed_actions(claim: Claim, settings: Settings, user: dict, now) -> list[str]:

@@ -7,6 +7,8 @@ import hashlib
 
 from cli_support import CI_DOCS, life_policy, person
 
+from claims.values import with_check_digit
+
 
 def at(day: str, time: str = "09:00:00") -> str:
     return f"{day}T{time}+08:00"
@@ -81,7 +83,9 @@ def test_art22_no_notice_when_everything_came_before_the_application(claims):
         claims.ok("attach", claim, doc, as_="li")
     claims.ok("apply", claim, "--applicant", "陈某", "--id-type", "resident_id", "--id-number", "630102197502110013", as_="li")
     assert "notice" not in events(claims, claim)
-    assert deadline(claims.ok("status", claim, as_="li").json, "decision")["due"] == "2026-05-31"
+    # CIRC Order 2010 No. 4 Art. 23: the 5th working day after 2026-05-01 — 05-01..05 are the Labour Day holiday and
+    # Saturday 05-09 is worked (国办发明电〔2025〕…, as chinese-calendar publishes it): 05-06, 07, 08, 09, 11
+    assert deadline(claims.ok("status", claim, as_="li").json, "decision")["due"] == "2026-05-11"
 
 
 def test_attaching_again_is_recorded_as_a_replacement_copy_with_its_sha256(claims, walk, tmp_path):
@@ -98,25 +102,52 @@ def test_attaching_again_is_recorded_as_a_replacement_copy_with_its_sha256(claim
 
 # SPC Interpretation II Art. 15: the decision clock pauses while materials are outstanding -------------------------------
 def test_spc_ii_art15_decision_deadline_paused_while_materials_are_missing(claims, walk):
-    claim = walk.critical_illness("applied")  # applied 2026-05-01, everything missing
+    claim = walk.critical_illness("applied")  # applied 2026-05-01, everything missing (noticed that day)
     status = claims.ok("status", claim, as_="li", now=at("2026-05-11")).json
+    # paused 05-02..05-11 (today, while materials are missing); then 5 working days: 05-12, 13, 14, 15, 18
     assert deadline(status, "decision") == {
         "name": "decision",
-        "due": "2026-06-10",
+        "due": "2026-05-18",
         "overdue": False,
-        "rule": "Insurance Law Art. 23; SPC Interpretation II Art. 15",
+        "rule": "CIRC Order 2010 No. 4 Art. 23; SPC Interpretation II Art. 15",
     }
     far = claims.ok("status", claim, as_="li", now=at("2026-07-20")).json
-    assert deadline(far, "decision")["due"] == "2026-08-19" and not deadline(far, "decision")["overdue"]
+    # paused up to 07-20: 07-21, 22, 23, 24, 27
+    assert deadline(far, "decision")["due"] == "2026-07-27" and not deadline(far, "decision")["overdue"]
     for doc in CI_DOCS:
         claims.ok("attach", claim, doc, as_="li", now=at("2026-05-11"))
-    # the last supplement arrived 2026-05-11: 10 paused days, due 2026-05-31 + 10
-    on_time = claims.ok("status", claim, as_="wang", now=at("2026-06-10", "23:00:00")).json
+    # the last supplement arrived 2026-05-11: paused 05-02..05-11, due 05-18 for good
+    on_time = claims.ok("status", claim, as_="wang", now=at("2026-05-18", "23:00:00")).json
     assert deadline(on_time, "decision") == {**deadline(status, "decision"), "overdue": False}
     assert "overdue" not in on_time["flags"]
-    late = claims.ok("status", claim, as_="wang", now=at("2026-06-11")).json
-    assert deadline(late, "decision")["due"] == "2026-06-10" and deadline(late, "decision")["overdue"] is True
+    late = claims.ok("status", claim, as_="wang", now=at("2026-05-19")).json
+    assert deadline(late, "decision")["due"] == "2026-05-18" and deadline(late, "decision")["overdue"] is True
     assert "overdue" in late["flags"]
+
+
+def test_art23_a_complex_case_is_decided_within_30_days(claims, walk):
+    claim = walk.critical_illness("applied")  # applied 2026-05-01
+    marked = claims.ok("mark-complex", claim, "--reason", "the pathology needs a second opinion", as_="wang").json
+    assert marked["complex"] == {"on": "2026-05-01", "reason": "the pathology needs a second opinion"}
+    status = claims.ok("status", claim, as_="li", now=at("2026-05-11")).json
+    # Insurance Law Art. 23: 30 days from the application, plus the 10 paused days (05-02..05-11)
+    assert deadline(status, "decision") == {"name": "decision", "due": "2026-06-10", "overdue": False,
+                                            "rule": "Insurance Law Art. 23; SPC Interpretation II Art. 15"}
+    again = claims.fails(4, "mark-complex", claim, "--reason", "twice", as_="wang").error
+    assert again["rule"] == "complex_case"
+    assert claims.fails(6, "mark-complex", claim, "--reason", "r", as_="li").error["rule"] == "role"
+
+
+def test_a_deadline_beyond_the_published_calendar_says_it_is_counted_monday_to_friday(claims, add_policies):
+    add_policies(life_policy("P-2030-0009", "2030-01-01", person("吴某", "11010519800101001", "1980-01-01"), [],
+                             coverages=[{"type": "critical_illness", "sum_insured": "10000.00"}]))
+    when = "2030-06-03T09:00:00+08:00"
+    claim = claims.ok("report", "P-2030-0009", "--type", "critical_illness", "--event-date", "2030-06-01", as_="li", now=when).json
+    applied = claims.ok("apply", claim["claim"], "--applicant", "吴某", "--id-type", "resident_id", "--id-number",
+                        with_check_digit("11010519800101001"), as_="li", now=when).json
+    due = deadline(applied, "decision")
+    # paused from 06-04 while the materials are missing (today is 06-03): 06-04 is Tuesday; Mon–Fri: 06-04..06-10
+    assert due["due"] == "2030-06-10" and "Monday to Friday" in due["note"]
 
 
 # Insurance Law Arts. 23 and 24: payment and refusal-notice deadlines ----------------------------------------------------
@@ -159,7 +190,8 @@ def test_partial_pay_appeal_investigate_decide_notify_pay_the_difference(claims,
     assert deadline(status, "appeal")["due"] == "2026-06-30"
     appealed = claims.ok("appeal", claim, "--reason", "the whole illness is covered", as_="li", now=at("2026-05-10")).json
     assert appealed["state"] == "appealed" and appealed["decision"] is None
-    assert deadline(appealed, "decision")["due"] == "2026-06-09"  # a review has its own 30 days (Art. 23)
+    # a review has its own 5 working days (CIRC Order 2010 No. 4 Art. 23): after Sunday 05-10, 05-11..05-15
+    assert deadline(appealed, "decision")["due"] == "2026-05-15"
     claims.ok("investigate", claim, as_="wang", now=at("2026-05-11"))
     refused = claims.fails(4, "decide", claim, "approve", "--amount", "30000", "--reason", "r", as_="zhao", now=at("2026-05-12"))
     assert refused.error["rule"] == "sum_insured" and "40000.00" in refused.error["message"]
@@ -378,17 +410,17 @@ def test_art44_suicide_within_two_years_of_reinstatement_may_be_declined(claims,
 
 # the work queue: most urgent first, overdue first ---------------------------------------------------------------------------
 def test_list_overdue_first_then_by_due_date(claims, walk):
-    a = walk.critical_illness("complete", event="2026-04-25", now=at("2026-05-01"))  # decision due 2026-05-31
+    a = walk.critical_illness("complete", event="2026-04-25", now=at("2026-05-01"))  # decision due 2026-05-11 (5 working days)
     b = walk.critical_illness("notified", event="2026-05-15", now=at("2026-05-20"))  # payment due 2026-05-30
     c = claims.ok("report", "P-2023-0001", "--type", "death", "--event-date", "2026-05-30", as_="li", now=at("2026-06-01")).json["claim"]
-    d = walk.critical_illness("complete", event="2026-05-28", now=at("2026-06-01"))  # decision due 2026-07-01
+    d = walk.critical_illness("complete", event="2026-05-28", now=at("2026-06-01"))  # decision due 2026-06-08: 06-02..05, 08
     rows = claims.ok("list", as_="wang", now=at("2026-06-05")).json
-    assert [r["claim"] for r in rows] == [b, a, d, c]
+    assert [r["claim"] for r in rows] == [a, b, d, c]
     assert [r["overdue"] for r in rows] == [True, True, False, False]
-    assert [r["next_due"] for r in rows] == ["2026-05-30", "2026-05-31", "2026-07-01", "2031-05-30"]
+    assert [r["next_due"] for r in rows] == ["2026-05-11", "2026-05-30", "2026-06-08", "2031-05-30"]
     overdue = claims.ok("list", "--overdue", as_="wang", now=at("2026-06-05")).json
-    assert [r["claim"] for r in overdue] == [b, a]
-    assert claims.ok("list", "--overdue", as_="wang", now=at("2026-05-30")).json == []
+    assert [r["claim"] for r in overdue] == [a, b]
+    assert [r["claim"] for r in claims.ok("list", "--overdue", as_="wang", now=at("2026-05-30")).json] == [a]
 
 
 def test_list_the_work_queue_leaves_out_finished_claims_unless_asked_for(claims, walk):
@@ -412,8 +444,9 @@ def test_diagram_draws_the_machine(claims):
 def test_list_limit_keeps_the_most_urgent(claims, walk):
     # x: applied 2026-05-01 with everything missing — its decision clock is paused (SPC II Art. 15), due moves on
     x = walk.critical_illness("applied", event="2026-04-25", now=at("2026-05-01"))
-    # y: complete on 2026-05-02, decision due 2026-06-01 — overdue on 2026-06-05
+    # y: complete on 2026-05-02, decision due 2026-05-11 — overdue on 2026-06-05
     y = walk.critical_illness("complete", event="2026-04-26", now=at("2026-05-02"))
     rows = claims.ok("list", as_="wang", now=at("2026-06-05")).json
-    assert [r["claim"] for r in rows] == [y, x] and rows[0]["overdue"] and rows[1]["next_due"] == "2026-07-05"
+    # x on 06-05: paused 05-02..06-05, then 06-08, 09, 10, 11, 12
+    assert [r["claim"] for r in rows] == [y, x] and rows[0]["overdue"] and rows[1]["next_due"] == "2026-06-12"
     assert [r["claim"] for r in claims.ok("list", "--limit", "1", as_="wang", now=at("2026-06-05")).json] == [y]

@@ -54,9 +54,9 @@ def test_order_role_before_rules(claims):
 
 def test_order_state_before_the_commands_other_rules(claims, walk):
     # the applicant is a stranger and gives no relation, but the claim is no longer open for an application
-    claim = walk.critical_illness("applied")
+    claim = walk.critical_illness("investigating")
     error = claims.fails(4, "apply", claim, "--applicant", "路人", "--id-type", "passport", "--id-number", "E1", as_="li").error
-    assert error["rule"] == "state" and "applied" in error["message"]
+    assert error["rule"] == "state" and "investigating" in error["message"]
 
 
 def test_order_rules_before_the_duplicate_conflict(claims):

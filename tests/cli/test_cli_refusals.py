@@ -31,7 +31,6 @@ def refused(result, rule: str, *words: str) -> str:
         ("reported", ["decide", "approve", "--amount", "100", "--reason", "r"], "zhao", "reported"),
         ("reported", ["close"], "wang", "reported"),
         ("reported", ["appeal", "--reason", "r"], "li", "reported"),
-        ("applied", ["apply", *APPLY_CI], "li", "applied"),
         ("applied", ["notify"], "wang", "applied"),
         ("applied", ["pay", "--amount", "100"], "wang", "applied"),
         ("investigating", ["investigate"], "wang", "investigating"),
@@ -164,7 +163,7 @@ def test_deck_slide13_only_the_named_death_beneficiary_claims_the_death_benefit(
         "beneficiary",
         as_="li",
     )
-    refused(result, "eligible_applicant", "张小弟", "deck slides 13")
+    refused(result, "eligible_applicant", "张小弟", "deck slides 12, 13, 14")
 
 
 def test_art42_heirs_may_not_claim_when_a_death_beneficiary_is_named(claims):
@@ -184,7 +183,7 @@ def test_art42_heirs_may_not_claim_when_a_death_beneficiary_is_named(claims):
         "heir",
         as_="li",
     )
-    refused(result, "eligible_applicant", "heir", "Art. 42")
+    refused(result, "eligible_applicant", "heir", "Arts. 39–42")
 
 
 def test_eligibility_a_stranger_without_relation_is_refused(claims, walk):

@@ -48,12 +48,13 @@ PINNED_PAYLOAD = {"args": {"applicant": "陈某", "id_type": "resident_id", "id_
 PINNED_EVENT = ("CLM-000001", 2, "apply", "reported", "applied", "2026-05-01T09:00:00+08:00", "li", "agent", PINNED_PAYLOAD,
                 "e84aea038c79f5b2bb0e1a9fd6d02e4b1c7a1e0a8f2b7b8d5e4b1d3e9c3a2f10", "f8b97e80" + "0" * 56)
 PINNED_HASH = "bc343f72fe1aab326bba113505bc73846afdb7e5d681a08a0b5f8f510e79605c"
-# The heads of the book below. They changed once, on purpose, when steps began to record the policy version they read
-# (facts.policy_digest) and imports the versions they attest (issue 8); the event hash above did not change.
-PINNED_HEADS = [("@admin", 7, "7ab4ac22f899b2b343d578aa46fde9c3511322366124897e840d4ef17dda5fed"),
-                ("CLM-000001", 15, "e62b94eb2e84f89eb8a34d556a6da7ecf5a609a872f8ddf8fad68394b5665376"),
-                ("CLM-000002", 2, "8e62e8cbad72c52d0de4f0ea3584b4dc95578384d00f682bd6d7bdae52f77b5b")]
-PINNED_SETTINGS = "e84aea038c79e46fcc53f780e6735f8d3efd35cbf4be03895538e45e1a647d76"
+# The heads of the book below. They changed, on purpose, when steps began to record the policy version they read and
+# imports the versions they attest (issue 8), and again with the working-day settings and the calendar an application
+# records (issue 11); the event hash above did not change.
+PINNED_HEADS = [("@admin", 7, "ef291e3cb081fead2a75ec85c54991eaf0a50110222055c19face26390e7d175"),
+                ("CLM-000001", 15, "57ce420fab288521d951a0bdf33c30f6f0b5038caba1b5f8e96ba83cd1b84030"),
+                ("CLM-000002", 2, "9795e3dbc855405c5f5b108a2326fbd7425ec3929e8d618c777d6d2bf87ad5a8")]
+PINNED_SETTINGS = "5801ccc88e7bc11721d89e46de31acd7eb80f4047455341056412679933394a3"
 
 
 def test_a_known_event_hashes_as_it_always_has():

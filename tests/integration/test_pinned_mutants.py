@@ -110,17 +110,17 @@ def test_a_duplicated_seq_is_reported_once(book):
 # the work queue ------------------------------------------------------------------------------------------------------------------------
 def test_the_stored_next_deadline_is_the_earliest_open_one(book):
     """Mutant: store the latest due date instead of the earliest. On day 60 a claim carries its decision deadline (overdue
-    since day 30) and the Art. 25 advance payment (due that day): `list --overdue` must show it that very day."""
+    since the 5th working day) and the Art. 25 advance payment (due that day): `list --overdue` must show it that very day."""
     claim = book.ok("report", "P-2021-0005", "--type", "disability", "--event-date", "2026-04-28", as_="li").json["claim"]
     for doc in ("claim_form", "applicant_id", "bank_account", "disability_assessment", "medical_records"):
         book.ok("attach", claim, doc, as_="li")
     book.ok("apply", claim, "--applicant", "李强", "--id-type", "resident_id", "--id-number", "44030419701010001X", as_="li")
     book.ok("investigate", claim, as_="wang")
-    day60 = "2026-06-30T09:00:00+08:00"  # applied 2026-05-01: decision due 05-31 (30 days), advance payment from 06-30
+    day60 = "2026-06-30T09:00:00+08:00"  # applied 2026-05-01: decision due 05-11 (5 working days), advance payment from 06-30
     status = book.ok("consult", claim, "--note", "still waiting", as_="li", now=day60).json
     dues = {d["name"]: d["due"] for d in status["deadlines"]}
-    assert dues == {"decision": "2026-05-31", "advance_payment": "2026-06-30"}
-    assert book.database.rows("SELECT next_due FROM claim WHERE id = ?", (claim,)) == [("2026-05-31",)]
+    assert dues == {"decision": "2026-05-11", "advance_payment": "2026-06-30"}
+    assert book.database.rows("SELECT next_due FROM claim WHERE id = ?", (claim,)) == [("2026-05-11",)]
     assert claim in [row["claim"] for row in book.ok("list", "--overdue", as_="li", now=day60).json]
 
 

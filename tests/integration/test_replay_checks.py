@@ -46,7 +46,7 @@ def test_a_payment_the_rules_would_refuse_is_a_rule_problem(book):
     doc = book.verify().json
     rule = [p for p in doc["problems"] if p["check"] == "rule"]
     assert [(p["claim"], p["seq"]) for p in rule] == [(PAID, SEQ["pay"])]
-    assert "the payment must equal the approved amount still unpaid, 60000.00" in rule[0]["problem"]
+    assert "the payment to 陈某 must equal their part of the approved amount still unpaid, 60000.00" in rule[0]["problem"]
 
 
 def test_a_step_dated_before_the_one_before_it_is_refused_by_the_clock_rule(book):

@@ -136,6 +136,7 @@ def test_a_chain_recomputed_from_scratch_is_caught_by_the_anchor(book):
     with book.tampering() as con:  # and the claim row to match: a legal, consistent, rewritten history
         snapshot = json.loads(book.claim_row(PAID)["snapshot"])
         snapshot["decision"]["amount"] = snapshot["paid_amount"] = "55000.00"
+        snapshot["paid_to"] = {"陈某": "55000.00"}
         con.execute("UPDATE claim SET paid_amount = '55000.00', snapshot = ? WHERE id = ?", (canonical(snapshot), PAID))
     assert book.found() == set()  # every hash links and every step is legal: only the anchor can tell
     assert book.found("--anchor", anchor) == {(PAID, SEQ["close"], "anchor")}

@@ -51,12 +51,12 @@ def test_deck_slide13_named_death_beneficiary_claims_the_death_benefit():
 
 def test_deck_slide13_the_insured_is_not_the_death_beneficiary():
     problem = el.eligibility_problem("death", "insured", "张女士", LIFE_2023)
-    assert problem and "not the death beneficiary" in problem and "陈先生" in problem
+    assert problem and "not entitled to the death benefit" in problem and "陈先生" in problem
 
 
 def test_deck_slide13_a_survival_beneficiary_is_not_a_death_beneficiary():
     problem = el.eligibility_problem("death", "beneficiary", "陈小明", MINOR_2024)
-    assert problem and "death beneficiary" in problem
+    assert problem and "not entitled to the death benefit" in problem and "陈女士" in problem
 
 
 def test_art42_heirs_only_when_there_is_no_death_beneficiary():
@@ -76,7 +76,7 @@ def test_accident_benefit_to_the_insured_or_a_death_beneficiary():
     assert el.eligibility_problem("accident", "insured", "陈小明", MINOR_2024) is None
     assert el.eligibility_problem("accident", "beneficiary", "陈女士", MINOR_2024) is None
     problem = el.eligibility_problem("accident", "insured", "路人甲", MINOR_2024)
-    assert problem and "neither the insured nor a death beneficiary" in problem
+    assert problem and "neither the insured nor an entitled death beneficiary" in problem
 
 
 def test_a_named_relation_must_be_true():
@@ -95,7 +95,8 @@ def test_deck_slide11_a_guardian_acts_for_the_insured_of_an_insured_benefit():
 def test_a_representative_of_a_death_claim_acts_for_the_single_named_beneficiary():
     args = {"applicant": "律师王", "relation": "representative", "for": None}
     assert el.acting_for(args, "death", LIFE_2021) == "李娜"
-    two = {**LIFE_2021, "beneficiaries": [*LIFE_2021["beneficiaries"], {"name": "李明", "kind": "death", "share": "50.00"}]}
+    shared = [{**b, "share": "50.00"} for b in LIFE_2021["beneficiaries"]]
+    two = {**LIFE_2021, "beneficiaries": [*shared, {"name": "李明", "kind": "death", "share": "50.00"}]}
     assert el.acting_for(args, "death", two) is None
     assert el.acting_for({**args, "for": "李明"}, "death", two) == "李明"
 

@@ -41,6 +41,7 @@ def claim(state="reported", policy="P-2022-0002", type_="critical_illness", **kw
         "reported_on": "2026-05-01",
         "applied_on": "2026-05-01",
         "version": 1,
+        "persons": persons(POLICY[policy]),  # as the application read the policy (payees are computed from them)
     }
     base.update(kw)
     return Claim(**base)
@@ -228,7 +229,7 @@ def test_deck_slide9_no_one_signs_for_the_applicant():
 
 
 # Applying: who may apply (deck slides 13, 14, 17; Art. 42; Civil Code; SPC III Art. 11) ----------------
-ELIGIBLE_SOURCE = "deck slides 13, 14, 17; Insurance Law Art. 42"
+ELIGIBLE_SOURCE = "deck slides 12, 13, 14, 17; Insurance Law Arts. 39–42; SPC Interpretation III Art. 12"
 
 
 def test_deck_slide17_the_insured_claims_critical_illness():
@@ -259,7 +260,7 @@ def test_deck_slide13_death_benefit_goes_to_the_named_death_beneficiary():
         ELIGIBLE_SOURCE,
         "张某",
     )
-    assert "beneficiary" in message
+    assert "entitled" in message and "陈先生" in message
 
 
 def test_art42_heirs_claim_only_when_no_death_beneficiary_is_named():
@@ -444,21 +445,35 @@ def test_house_rule_a_decline_is_within_any_handlers_authority():
 DEATH = {"policy": "P-2023-0001", "type_": "death"}
 
 
-@pytest.mark.parametrize(
-    "guard, ground, rule, source",
-    [
-        (g.nondisclosure_within_two_years, "nondisclosure", "contestability", "Insurance Law Art. 16"),
-        (g.suicide_within_two_years, "suicide", "suicide_exclusion", "Insurance Law Art. 44"),
-    ],
-)
-def test_art16_art44_two_years_after_issue_the_ground_is_barred(guard, ground, rule, source):
-    args = {"outcome": "decline", "ground": ground}
-    facts = {"policy": "P-2023-0001", "type_": "death"}
+def test_art16_the_two_years_count_to_the_decision():
+    """Art. 16: no rescission for non-disclosure more than two years after the contract was formed — the rescission is the
+    decision, so the years count to it, whatever the date of the event."""
+    args = {"outcome": "decline", "ground": "nondisclosure"}
+    early_event = claim("investigating", event_date="2024-12-01", **DEATH)
+    # issued 2023-03-01: a decision on 2025-03-01 is within two years, one on 2025-03-02 is not
+    passes(g.nondisclosure_within_two_years, step("decide", early_event, {"reason": "r", **args}, terms(**DEATH_TERMS),
+                                                  now=datetime(2025, 3, 1, 12, tzinfo=CST), actor=ZHAO))
+    refused(g.nondisclosure_within_two_years, step("decide", early_event, {"reason": "r", **args}, terms(**DEATH_TERMS),
+                                                   now=datetime(2025, 3, 2, 12, tzinfo=CST), actor=ZHAO),
+            "contestability", "Insurance Law Art. 16", "barred", "this decision", "2023-03-01")
+
+
+def test_art44_the_two_years_count_to_the_event():
+    args = {"outcome": "decline", "ground": "suicide"}
     # issued 2023-03-01: an event on 2025-03-01 is within two years, one on 2025-03-02 is not
-    passes(guard, decide_step(args, claim("investigating", event_date="2025-03-01", **DEATH), **facts))
-    refused(
-        guard, decide_step(args, claim("investigating", event_date="2025-03-02", **DEATH), **facts), rule, source, "barred", "2023-03-01"
-    )
+    passes(g.suicide_within_two_years, decide_step(args, claim("investigating", event_date="2025-03-01", **DEATH), **DEATH_TERMS))
+    refused(g.suicide_within_two_years, decide_step(args, claim("investigating", event_date="2025-03-02", **DEATH), **DEATH_TERMS),
+            "suicide_exclusion", "Insurance Law Art. 44", "barred", "the event", "2023-03-01")
+
+
+def test_art44_within_two_years_a_suicide_decline_is_barred_once_incapacity_is_proven():
+    args = {"outcome": "decline", "ground": "suicide"}
+    proven = claim("investigating", event_date="2025-03-01", received={"incapacity_proof": [None]}, **DEATH)
+    refused(g.suicide_within_two_years, decide_step(args, proven, **DEATH_TERMS), "suicide_exclusion", "Insurance Law Art. 44",
+            "lacked civil capacity", "incapacity_proof")
+
+
+DEATH_TERMS = {"policy": "P-2023-0001", "type_": "death"}
 
 
 @pytest.mark.parametrize("guard, ground", [(g.nondisclosure_within_two_years, "nondisclosure"), (g.suicide_within_two_years, "suicide")])

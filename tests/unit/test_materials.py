@@ -27,6 +27,11 @@ CLI_DOCUMENT_TYPES = [
     "guardianship_proof",
     "power_of_attorney",
     "representative_id",
+    "beneficiary_death_certificate",
+    "waiver_statement",
+    "court_judgment",
+    "relationship_change_proof",
+    "incapacity_proof",
 ]
 
 

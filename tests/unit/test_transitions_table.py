@@ -1,4 +1,4 @@
-"""The claim flow of deck slide 18 as domain.md's command table states it, judged by the one Machine."""
+"""The claim flow of deck slide 18 as the command table states it (docs/cli.md, the case flow), judged by the one Machine."""
 
 from __future__ import annotations
 
@@ -16,16 +16,18 @@ OPEN = {"reported", "applied", "investigating", "appealed"}
 # command: {source state: destination} (None = stays in the same state)
 TABLE = {
     "report": {NEW: "reported"},
-    "apply": {"reported": "applied"},
+    "apply": {"reported": "applied", "applied": None},  # again: a co-beneficiary or an heir, for their own share
     "investigate": {"applied": "investigating", "appealed": "investigating"},
     "decide": {"investigating": None},
     "notify": {"investigating": {"approved", "declined"}},
-    "pay": {"approved": "paid", "investigating": None},
+    "pay": {"approved": {"paid", "approved"}, "investigating": None},  # paid once every share is
     "appeal": {"declined": "appealed", "paid": "appealed"},
     "close": {"paid": "closed", "declined": "closed"},
     "withdraw": {s: "withdrawn" for s in OPEN},
     "attach": {s: None for s in OPEN},
     "consult": {s: None for s in STATES},
+    "exclude": {s: None for s in ("reported", "applied", "investigating")},
+    "mark-complex": {s: None for s in ("applied", "investigating", "appealed")},
 }
 S = read_settings()
 NOW = datetime(2026, 5, 1, 9, tzinfo=timezone(timedelta(hours=8)))
