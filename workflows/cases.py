@@ -139,7 +139,7 @@ PREPARE = {"apply": _with_relation}
 
 # what each command records ----------------------------------------------------------------------
 def _report_events(step: Step) -> list[tuple[str, dict]]:
-    late = step.today > dl.report_due(date.fromisoformat(step.args["event_date"]), step.settings)
+    late = dl.has_reporting_window(step.claim) and step.today > dl.report_due(date.fromisoformat(step.args["event_date"]), step.settings)
     return [("report", {"args": step.args, "facts": step.facts, "late": late})]
 
 
