@@ -1,4 +1,5 @@
-"""`python -m bench run [--quick | --claims N] [--workdir DIR] [--keep]`: build a book, print the figures."""
+"""`python -m bench run [--quick | --claims N] [--workdir DIR] [--keep] [--no-postgres | --postgres-only]`: build a book,
+print the figures."""
 
 from __future__ import annotations
 
@@ -35,6 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--workdir", type=Path, help="where to build (default: a temporary directory)")
     run.add_argument("--keep", action="store_true", help="keep the work directory (the book) afterwards")
     run.add_argument("--no-verify", action="store_true", help="leave out bench/verify_bench.py (it builds its own book)")
+    which = run.add_mutually_exclusive_group()
+    which.add_argument("--no-postgres", action="store_true", help="leave out the PostgreSQL figures (pg, pg_book, cold_before)")
+    which.add_argument("--postgres-only", action="store_true", help="only the PostgreSQL figures")
     args = parser.parse_args(argv)
     size = QUICK if args.quick else FULL
     if args.claims:
@@ -42,7 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="claims-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     try:
-        measure(workdir, size, quick=args.quick, verify=not args.no_verify)
+        if not args.postgres_only:
+            measure(workdir, size, quick=args.quick, verify=not args.no_verify)
+        if not args.no_postgres:
+            measure_postgres(workdir, quick=args.quick)
     finally:
         if args.keep or args.workdir:
             note(f"the book is in {workdir}")
@@ -81,6 +88,38 @@ def measure(workdir: Path, size: Size, quick: bool, verify: bool = True) -> None
         for figure in figures.verify_figures(quick):
             figures.emit(figure)
     note(f"done in {time.perf_counter() - started:.0f} s")
+
+
+def measure_postgres(workdir: Path, quick: bool) -> None:
+    """The PostgreSQL figures, each group on its own: one that cannot run is reported as a failed line, the rest go on."""
+    from bench import cold_before, pg, pg_book
+
+    started = time.perf_counter()
+    try:
+        with pg.server() as admin_url:
+            databases = pg.Databases(admin_url)
+            try:
+                _group("pg", lambda: pg.measure(databases, workdir, pg.QUICK if quick else pg.FULL))
+                _group("pg_verify", lambda: pg_book.figures(databases, workdir, 100 if quick else 100_000, 2 if quick else 3))
+            finally:
+                databases.close()
+    except Exception as exc:  # noqa: BLE001 - no server: say so in the figures, and go on
+        _failed("pg_server", exc)
+    _group("cold_before", lambda: cold_before.figures(workdir, 5 if quick else 21))
+    note(f"PostgreSQL figures done in {time.perf_counter() - started:.0f} s")
+
+
+def _group(name: str, measure_group) -> None:
+    try:
+        for figure in measure_group():
+            figures.emit(figure)
+    except Exception as exc:  # noqa: BLE001 - reported as the group's figure, met: false
+        _failed(name, exc)
+
+
+def _failed(name: str, exc: Exception) -> None:
+    figures.emit({"name": name, "value": None, "unit": None, "reference": None, "reference_name": None, "ratio": None,
+                  "target": None, "met": False, "error": f"{type(exc).__name__}: {exc}"[-2000:]})
 
 
 if __name__ == "__main__":

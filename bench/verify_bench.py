@@ -79,21 +79,20 @@ def build(db: str, claims: int) -> int:
     from workflows.office import Office
 
     start = datetime.fromisoformat("2025-12-01T09:00:00+08:00")
-    admin.init(db, training=True, settings_file=None, user_name="admin", now_text=start.isoformat())
+    admin.init(db, training=True, settings_file=None, asked="admin", now_text=start.isoformat())
     store = open_store(db)
     office = Office(store, "admin", start.isoformat())
     for name, role, limit in USERS:
         admin.add_user(office, name, role, limit)
     with tempfile.TemporaryDirectory() as tmp:
         admin.import_policies(office, _policy_file(Path(tmp)))
-    with store.read() as tx:
+    with store.read() as tx:  # each policy as imported: its facts name the digest of the version in force
         settings, users = office.settings(tx), {name: tx.user(name) for name, *_ in USERS}
-    policy = json.loads((ROOT / "examples" / "policies.json").read_text(encoding="utf-8"))
-    policy = next(p for p in policy if p["policy"] == TEMPLATE)
+        policies = [tx.policy(f"P-BENCH-{i:06d}") for i in range(POLICIES)]
     events = 0
     for first in range(0, claims, 5000):
         collector = Collector()
-        rows = [_walk(collector, n, policy, settings, users) for n in range(first + 1, min(claims, first + 5000) + 1)]
+        rows = [_walk(collector, n, policies[n % POLICIES], settings, users) for n in range(first + 1, min(claims, first + 5000) + 1)]
         with store.write() as tx:
             tx.insert_claim_rows(rows)
             tx.append_events(collector.events)
@@ -135,12 +134,10 @@ def _step(collector: Collector, step):
 def _facts(command: str, policy: dict, user: dict, settings) -> dict:
     from workflows import facts as facts_of
 
-    if command == "apply":
-        return {"persons": facts_of.persons(policy)}
+    facts = facts_of.from_policy(command, policy, "critical_illness")
     if command in ("decide", "pay"):
-        return {**facts_of.policy_terms(policy, "critical_illness"), "paid_elsewhere": "0.00",
-                "authority_limit": facts_of.authority_limit(user, settings)}
-    return {}
+        facts.update(paid_elsewhere="0.00", authority_limit=facts_of.authority_limit(user, settings))
+    return facts
 
 
 def _policy_file(folder: Path) -> str:

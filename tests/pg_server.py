@@ -128,8 +128,10 @@ class Server:
             shutil.rmtree(self.base, ignore_errors=True)
 
 
-def start(attempts: int = 3) -> Server:
-    """Create and start a throwaway cluster; raise PostgresUnavailable (with the server's log) if it cannot."""
+def start(attempts: int = 3, *, durable: bool = False) -> Server:
+    """Create and start a throwaway cluster; raise PostgresUnavailable (with the server's log) if it cannot.
+
+    `durable` keeps fsync on, as a real server has it: the benchmarks' commits/s mean nothing without it."""
     bindir = find_bindir()
     base = Path(tempfile.mkdtemp(prefix="claims-pg-"))
     try:
@@ -148,7 +150,7 @@ def start(attempts: int = 3) -> Server:
             server.port = free_port()
             # fsync=off: this cluster is thrown away after the run and never survives a crash, so
             # skipping fsync costs nothing and saves time. synchronous_commit stays at its default.
-            options = f"-k {shlex.quote(str(base))} -c listen_addresses=127.0.0.1 -p {server.port} -c fsync=off"
+            options = f"-k {shlex.quote(str(base))} -c listen_addresses=127.0.0.1 -p {server.port}" + ("" if durable else " -c fsync=off")
             try:
                 _run([str(bindir / "pg_ctl"), "-D", str(server.data), "-l", str(server.log), "-w", "-t", "60",
                       "-o", options, "start"], cwd=base)
