@@ -15,7 +15,7 @@ from claims.audit import ADMIN_CHAIN
 from claims.chain import EVENT_COLUMNS, StoredEvent
 from claims.storage import Tx
 
-CLAIM_COLUMNS = ("id", "number", "policy", "type", "event_date", "state", "version", "paid_amount", "snapshot")
+CLAIM_COLUMNS = ("id", "number", "policy", "type", "event_date", "state", "version", "paid_amount", "snapshot", "assignee", "people")
 StoredClaim = namedtuple("StoredClaim", CLAIM_COLUMNS)  # the claim columns verification compares
 Head = namedtuple("Head", ("claim_id", "seq", "hash"))
 PAGE = 500  # claims per page: their events are read with one indexed query

@@ -55,6 +55,7 @@ class Claim:
     paid_to: dict[str, str] = field(default_factory=dict)  # payee -> amount paid to them
     complex: dict | None = None  # marked complex: {"on", "reason"} (the decision is then due in 30 days)
     insured: str | None = None  # the insured's name, as the report read the policy
+    assignee: str | None = None  # the handler or senior who holds the claim (claims assign)
 
     @property
     def missing(self) -> list[str]:
@@ -78,10 +79,21 @@ class Claim:
         return cls(**data)
 
 
-LATER_FIELDS = ("applicants", "persons", "calendar", "excluded", "paid_to", "complex", "insured")
+LATER_FIELDS = ("applicants", "persons", "calendar", "excluded", "paid_to", "complex", "insured", "assignee")
 _DEFAULTS = {name: f.default_factory() if f.default_factory is not MISSING else f.default for f in fields(Claim)
              for name in [f.name] if name in LATER_FIELDS}
 CLAIM_FIELDS = tuple(f.name for f in fields(Claim))
+
+
+def people_of(claim: Claim) -> str | None:
+    """The names a person looks a claim up by (claims list --applicant): the insured's, every applicant's, whom they act for."""
+    names = []
+    insured = claim.insured or ((claim.persons or {}).get("insured") or {}).get("name")
+    if insured:
+        names.append(insured)
+    for applicant in claim.all_applicants:
+        names += [applicant["name"], applicant.get("for") or applicant["name"]]
+    return " / ".join(dict.fromkeys(names)) or None
 
 
 def snapshot_form(claim: Claim) -> dict:
@@ -231,4 +243,5 @@ _CHANGES = {
     "appeal": _appeal,
     "exclude": _exclude,
     "mark-complex": _mark_complex,
+    "assign": lambda claim, p, day: setattr(claim, "assignee", p["args"]["to"]),
 }

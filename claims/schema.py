@@ -12,7 +12,7 @@ upgrade, copy).
 
 from __future__ import annotations
 
-HEAD = "0002"  # the newest revision in claims/migrations/versions (tests/integration/test_migrations.py checks it)
+HEAD = "0003"  # the newest revision in claims/migrations/versions (tests/integration/test_migrations.py checks it)
 VERSION_TABLE = ("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
                  "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))")  # exactly as Alembic creates it
 APPEND_ONLY_TABLES = ("audit_event", "policy_version")

@@ -27,11 +27,12 @@ from claims.audit import ADMIN_CHAIN, AuditEvent, from_row
 from claims.canonical import canonical_json, sha256_hex, undecodable
 from claims.chain import EVENT_COLUMNS, StoredEvent
 from claims.errors import BadInput, Conflict, IntegrityFailure, NotFound
-from claims.records import Claim, snapshot_form
+from claims.records import Claim, people_of, snapshot_form
 from claims.schema import HEAD
 from claims.settings import Settings
 
-CLAIM_COLUMNS = ("id", "number", "policy", "type", "event_date", "state", "version", "paid_amount", "next_due", "snapshot", "updated_at")
+CLAIM_COLUMNS = ("id", "number", "policy", "type", "event_date", "state", "version", "paid_amount", "next_due", "snapshot", "updated_at",
+                 "assignee", "people")
 
 FINISHED = ("closed", "withdrawn")  # left out of the work queue unless asked for by --state
 
@@ -45,11 +46,11 @@ ALL_META = "SELECT key, value FROM meta UNION ALL SELECT '@schema', version_num 
 SETTINGS_BODY = "SELECT body FROM settings_version WHERE version = :version"
 USER_ROW = "SELECT name, role, authority_limit FROM app_user WHERE name = :name"
 POLICY_BODY = "SELECT body, digest FROM policy WHERE number = :number"
-CLAIM_SNAPSHOT = "SELECT snapshot, state, next_due FROM claim WHERE id = :claim_id"
+CLAIM_SNAPSHOT = "SELECT snapshot, state, next_due, assignee FROM claim WHERE id = :claim_id"
 CLAIMS_ON_POLICY = "SELECT snapshot FROM claim WHERE policy = :policy AND type = :claim_type"
 INSERT_CLAIM = _insert("claim", CLAIM_COLUMNS)
 IDENTITY = ("id", "number", "policy", "type", "event_date")  # set once, by the report
-INDEXED = ("state", "next_due")  # an UPDATE that names an indexed column rewrites its index entry: name them only when they change
+INDEXED = ("state", "next_due", "assignee")  # an UPDATE naming an indexed column rewrites its index entry: only when changed
 INIT_EVENT = "SELECT event, payload FROM audit_event WHERE claim_id = :chain AND seq = 1"
 CHAIN_HEAD = "SELECT seq, hash FROM audit_event WHERE claim_id = :claim_id ORDER BY seq DESC LIMIT 1"
 INSERT_EVENT = _insert("audit_event", EVENT_COLUMNS)
@@ -396,20 +397,31 @@ class Tx:
         if self.conn.execute(_update_claim(unchanged), row).rowcount != 1:
             raise Conflict(f"claim {claim.id} was changed by someone else first; reload it and try again", claim=claim.id)
 
-    def due_claims(self, *, state=None, claim_type=None, due_before=None, limit=None):
-        """Claims in urgency order (earliest due date first, undated last); index-driven."""
+    def due_claims(self, *, states=(), claim_type=None, due_before=None, policy=None, assignee=None, actor=None, person=None,
+                   limit=None):
+        """Claims in urgency order (earliest stored due date first, undated last), index-driven where an index serves:
+        `states` (any of them; else every open one), a claim type, a policy, an assignee, claims `actor` reported or
+        applied for, a substring of the people's names."""
         where, params = [], {}
-        if state:
-            where.append("state = :state")
-            params["state"] = state
+        if states:
+            marks = ", ".join(f":state{i}" for i in range(len(states)))
+            where.append(f"state IN ({marks})")
+            params.update({f"state{i}": state for i, state in enumerate(states)})
         else:
             where.append(f"state NOT IN ({', '.join(repr(s) for s in FINISHED)})")
-        if claim_type:
-            where.append("type = :claim_type")
-            params["claim_type"] = claim_type
+        for column, value in (("type", claim_type), ("policy", policy), ("assignee", assignee)):
+            if value is not None:
+                where.append(f"{column} = :{column}")
+                params[column] = value
         if due_before:
             where.append("next_due < :due_before")
             params["due_before"] = due_before
+        if actor is not None:
+            where.append("id IN (SELECT claim_id FROM audit_event WHERE actor = :actor AND event IN ('report', 'apply'))")
+            params["actor"] = actor
+        if person is not None:
+            where.append("people LIKE :person ESCAPE '!'")
+            params["person"] = "%" + person.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"
         sql = f"SELECT snapshot FROM claim WHERE {' AND '.join(where)} ORDER BY next_due IS NULL, next_due, number"
         if limit:
             sql += " LIMIT :limit"
@@ -470,6 +482,8 @@ def claim_row(claim: Claim, number: int | None, next_due: str | None) -> dict:
         "next_due": next_due,
         "snapshot": canonical_json(snapshot_form(claim)),  # as_dict() without its deep copy, later fields only when set
         "updated_at": claim.last_event_at,
+        "assignee": claim.assignee,
+        "people": people_of(claim),
     }
 
 

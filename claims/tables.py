@@ -62,13 +62,16 @@ class ClaimRow(SQLModel, table=True):
     next_due: str | None = Field(default=None, index=True)
     snapshot: str
     updated_at: str
+    assignee: str | None = Field(default=None, index=True)  # who holds the claim (claims assign): a handler's queue
+    people: str | None = None  # the insured's and applicants' names, for `claims list --applicant` (a substring search)
 
 
 class AuditEventRow(SQLModel, table=True):
     """Append-only: UPDATE and DELETE are refused by triggers (created with the schema, claims.schema)."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (UniqueConstraint("claim_id", "seq", name="uq_audit_event_claim_seq"),)
+    __table_args__ = (UniqueConstraint("claim_id", "seq", name="uq_audit_event_claim_seq"),
+                      Index("ix_audit_event_actor", "actor"))  # an agent's own claims: `claims list --mine`
     id: int | None = Field(default=None, primary_key=True)
     claim_id: str
     seq: int

@@ -403,16 +403,43 @@ def docs(claim: str):
 
 @app.command("list")
 def list_(
-    state: Annotated[Optional[State], typer.Option("--state")] = None,
-    overdue: Annotated[bool, typer.Option("--overdue")] = False,
-    type_: Annotated[Optional[ClaimType], typer.Option("--type")] = None,
+    state: Annotated[Optional[list[State]], typer.Option("--state", help="only claims in this state (repeat for several)")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="only claims with an overdue deadline")] = False,
+    type_: Annotated[Optional[ClaimType], typer.Option("--type", help="only claims of this type")] = None,
+    mine: Annotated[bool, typer.Option("--mine", help="handlers: the claims assigned to you; agents: those you reported or "
+                                       "applied for")] = False,
+    assignee: Annotated[Optional[str], typer.Option("--assignee", help="only the claims this handler holds")] = None,
+    policy: Annotated[Optional[str], typer.Option("--policy", help="only the claims on this policy")] = None,
+    applicant: Annotated[Optional[str], typer.Option("--applicant", help="part of an applicant's or the insured's name")] = None,
     limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="at most this many rows")] = None,
+    offset: Annotated[int, typer.Option("--offset", min=0, help="skip this many rows first")] = 0,
 ):
-    """The work queue, most urgent first (overdue first)."""
+    """The work queue, most urgent first (overdue first, then by the next deadline)."""
     from workflows.reads import work_queue
 
-    _serve(lambda office: work_queue(office, state=_value(state), claim_type=_value(type_), overdue=overdue, limit=limit),
-           "queue")
+    def work(office):
+        return work_queue(office, states=tuple(dict.fromkeys(_value(s) for s in state or ())), claim_type=_value(type_),
+                          overdue=overdue, mine=mine, assignee=_text(assignee, "--assignee", lines=False), policy=policy,
+                          person=_text(applicant, "--applicant", lines=False), limit=limit, offset=offset)
+
+    office = _office()
+    try:
+        queue = work(office)
+    finally:
+        office.close()
+    _emit(queue["rows"], lambda rows: _screens().queue(rows, queue["total"], queue["offset"]))
+
+
+def _screens():
+    from cli import render
+
+    return render
+
+
+@app.command()
+def assign(claim: str, to: Annotated[str, typer.Option("--to", help="the handler or senior who is to hold the claim")]):
+    """Hand a claim to a handler or senior (their queue: `claims list --mine`); recorded in the claim's audit trail."""
+    _flow(claim, "assign", {"to": _text(to, "--to", lines=False)})
 
 
 @app.command()

@@ -65,7 +65,7 @@ def advance(office: Office, claim_id: str, command: str, args: dict, *, view: bo
             tx.lock(policy_lock(claim.policy))  # the amounts paid on the policy's other claims must not change meanwhile
         settings = office.settings(tx)
         now = office.now(tx)
-        facts = facts_of.gather(tx, command, claim, user, settings)
+        facts = facts_of.gather(tx, command, claim, user, settings, args)
         if command == "apply" and claim.state == "reported":  # the calendar the decision deadline will be counted on
             facts["calendar"] = calendar_record(now.astimezone(settings.zone).date())
         step = Step(command, claim, PREPARE.get(command, _as_given)(args, claim, facts), facts, now, settings, actor=user)
@@ -209,4 +209,5 @@ EVENTS = {
     "consult": _plain,
     "exclude": _plain,
     "mark-complex": _plain,
+    "assign": _plain,
 }

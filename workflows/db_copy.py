@@ -24,7 +24,8 @@ TABLES = {
     "app_user": ("name", "role", "authority_limit", "added_at"),
     "policy": ("number", "body", "digest"),
     "policy_version": ("number", "digest", "body", "imported_seq"),
-    "claim": ("id", "number", "policy", "type", "event_date", "state", "version", "paid_amount", "next_due", "snapshot", "updated_at"),
+    "claim": ("id", "number", "policy", "type", "event_date", "state", "version", "paid_amount", "next_due", "snapshot", "updated_at",
+              "assignee", "people"),
     "audit_event": ("id", "claim_id", "seq", "event", "from_state", "to_state", "at", "actor", "role", "payload", "settings_version",
                     "prev_hash", "hash"),
 }

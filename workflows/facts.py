@@ -52,7 +52,7 @@ def authority_limit(user: dict, settings: Settings) -> str | None:
     return money(settings.handler_default_limit) if user["role"] == "handler" else None
 
 
-def gather(tx: Tx, command: str, claim: Claim, user: dict, settings: Settings) -> dict:
+def gather(tx: Tx, command: str, claim: Claim, user: dict, settings: Settings, args: dict | None = None) -> dict:
     if command in ("apply", "exclude"):
         return from_policy(command, tx.policy(claim.policy), claim.type)
     if command in ("decide", "pay"):
@@ -61,5 +61,8 @@ def gather(tx: Tx, command: str, claim: Claim, user: dict, settings: Settings) -
         terms["paid_elsewhere"] = money(paid_total(others) if others else Decimal(0))
         terms["authority_limit"] = authority_limit(user, settings)
         return terms
+    if command == "assign":
+        assignee = tx.user((args or {}).get("to", ""))
+        return {"assignee_role": assignee["role"] if assignee else None}
     return {}
 

@@ -350,6 +350,16 @@ def not_complex_yet(step: Step):
         return f"the case was marked complex on {step.claim.complex['on']} ({step.claim.complex['reason']})"
 
 
+@guard("assignee", "house rule: claims are held by handlers and seniors (docs/cli.md, assign)", needs_input=True)
+def assignee_is_a_handler(step: Step):
+    role = step.facts.get("assignee_role")
+    if role not in ("handler", "senior"):
+        who = "is not registered" if role is None else f"is {'an' if role[0] in 'aeiou' else 'a'} {role}"
+        return f"{step.args['to']} {who}: a claim is assigned to a handler or a senior"
+    if step.claim.assignee == step.args["to"]:
+        return f"{step.claim.id} is already assigned to {step.args['to']}"
+
+
 @guard("appeal_window", "house rule: appeal window setting")
 def within_appeal_window(step: Step):
     due = dl.appeal_due(step.claim, step.settings)

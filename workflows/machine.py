@@ -46,6 +46,7 @@ TRANSITIONS = [
     ("consult", list(STATES), None, CLOCK, None),
     ("exclude", ["reported", "applied", "investigating"], None, [*CLOCK, g.exclusion_is_proven], None),
     ("mark-complex", ["applied", "investigating", "appealed"], None, [*CLOCK, g.not_complex_yet], None),
+    ("assign", [*OPEN, "approved", "declined", "paid"], None, [*CLOCK, g.assignee_is_a_handler], None),
 ]
 
 GUARDS = {(t, source, dest): guards for t, sources, dest, guards, _ in TRANSITIONS for source in sources}

@@ -23,22 +23,37 @@ def docs(office: Office, claim_id: str) -> dict:
         return views.checklist(claim)
 
 
-def work_queue(office: Office, *, state=None, claim_type=None, overdue=False, limit=None) -> list[dict]:
-    """Most urgent first. With --overdue only candidates past their stored due date are read."""
+def work_queue(office: Office, *, states=(), claim_type=None, overdue=False, mine=False, assignee=None, policy=None,
+               person=None, limit=None, offset=0) -> dict:
+    """The work queue, most urgent first: overdue first, then by the earliest open deadline (docs/cli.md, list).
+
+    `mine`: for handlers and seniors the claims assigned to them, for agents the claims they reported or applied for.
+    Returns the rows asked for (`limit` from `offset`) and how many matched in all.
+    """
     with office.store.read() as tx:
-        office.authorized_user(tx, "list")
+        user = office.authorized_user(tx, "list")
         settings = office.settings(tx)
         today = office.now(tx).astimezone(settings.zone).date()
-        rows = []
+        mine_by = _mine(user) if mine else {}
         due_before = today.isoformat() if overdue else None
-        for claim in tx.due_claims(state=state, claim_type=claim_type, due_before=due_before):
+        rows = []
+        for claim in tx.due_claims(states=states, claim_type=claim_type, due_before=due_before, policy=policy,
+                                   assignee=mine_by.get("assignee", assignee), actor=mine_by.get("actor"), person=person):
             row = views.queue_row(claim, settings, today)
             if overdue and not row["overdue"]:
                 continue
             rows.append(row)
     rows.sort(key=lambda r: (not r["overdue"], r["next_due"] is None, r["next_due"] or ""))
     # the stored due date lags a paused clock (SPC II Art. 15): only the sorted queue knows the most urgent
-    return rows[:limit] if limit else rows
+    shown = rows[offset:offset + limit] if limit else rows[offset:]
+    return {"rows": shown, "total": len(rows), "offset": offset}
+
+
+def _mine(user: dict) -> dict:
+    """A handler's or senior's own queue is what is assigned to them; an agent's, the claims they reported or applied for."""
+    if user["role"] in ("handler", "senior"):
+        return {"assignee": user["name"]}
+    return {"actor": user["name"]}
 
 
 def history(office: Office, claim_id: str) -> list[dict]:

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from claims.canonical import canonical_json, matches_canonical, undecodable
 from claims.chain import ChainCheck, Problem
 from claims.errors import RuleRefused
-from claims.records import NEW, Claim, evolve, snapshot_form
+from claims.records import NEW, Claim, evolve, people_of, snapshot_form
 from claims.settings import Settings
 from claims.values import mask, money
 from claims.working_days import CALENDAR, calendar_record
@@ -30,7 +30,7 @@ from workflows.step import Step
 from workflows.views import DIGEST_KEYS, PII_KEYS
 
 FOLLOW_UPS = {"notice": "apply"}  # events a command records right after itself -> that command
-STORED_COLUMNS = ("state", "version", "paid_amount", "policy", "type", "event_date")
+STORED_COLUMNS = ("state", "version", "paid_amount", "policy", "type", "event_date", "assignee", "people")
 UNREADABLE = (KeyError, TypeError, ValueError, AttributeError, IndexError)
 
 
@@ -166,6 +166,10 @@ class _Run:
             problem = _calendar_problem(facts["calendar"], step.today)
             if problem:
                 return ("calendar", problem)
+        if row.event == "assign" and facts.get("assignee_role") and \
+                not self.record.held(step.args.get("to"), facts["assignee_role"], step.now):
+            return ("assignee", f"the step records {step.args.get('to')} as {facts['assignee_role']}, but the admin chain did not "
+                                "register them so then")
         if "authority_limit" in facts:
             held = self.record.limits(row.actor, row.role, step.now)
             default = money(step.settings.handler_default_limit) if row.role == "handler" else None
@@ -295,7 +299,7 @@ def stored_problems(row, claim: Claim) -> list[Problem]:
                                                     "it was written outside this tool")]
     problems = []
     for column in STORED_COLUMNS:
-        stored, replayed = getattr(row, column), getattr(claim, column)
+        stored, replayed = getattr(row, column), (people_of(claim) if column == "people" else getattr(claim, column))
         if stored != replayed:
             problems.append(Problem(claim.id, None, "stored", f"the stored {column} is {stored!r}, the events give {replayed!r}"))
     if not matches_canonical(snapshot_form(claim), row.snapshot):

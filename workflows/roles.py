@@ -9,7 +9,7 @@ ROLES = ("agent", "handler", "senior", "auditor", "admin")
 READS = frozenset({"status", "docs", "list", "history"})
 AUDIT_READS = READS | {"replay", "audit", "diagram"}
 AGENT = frozenset({"report", "apply", "attach", "appeal", "withdraw", "consult"}) | READS
-HANDLER = AGENT | {"investigate", "decide", "notify", "pay", "close", "request", "exclude", "mark-complex"}
+HANDLER = AGENT | {"investigate", "decide", "notify", "pay", "close", "request", "exclude", "mark-complex", "assign"}
 
 MAY_RUN = {
     "agent": AGENT,

@@ -34,7 +34,7 @@ def status(claim: Claim, settings: Settings, user: dict, now) -> dict:
         "version": claim.version,
         "event_date": claim.event_date,
         "insured": insured_name(claim),
-        "assignee": None,
+        "assignee": claim.assignee,
         "flags": flags,
         "applicant": _applicant(claim.applicant, user),
         "applicants": [_applicant(a, user) for a in claim.all_applicants],
@@ -86,16 +86,21 @@ def checklist(claim: Claim) -> dict:
 
 
 def queue_row(claim: Claim, settings: Settings, today: date) -> dict:
+    """A row of the work queue: who the claim is about, who holds it, and its next deadline by name."""
     found = dl.deadlines(claim, settings, today)
-    open_ = [d for d in found if d.obligation]
-    due = min((d.due for d in open_), default=None)
+    open_ = sorted((d for d in found if d.obligation), key=lambda d: d.due)
+    applicant = claim.applicant["name"] if claim.applicant else None
     return {
         "claim": claim.id,
         "policy": claim.policy,
         "type": claim.type,
         "state": claim.state,
-        "next_due": due.isoformat() if due else None,
+        "next_due": open_[0].due.isoformat() if open_ else None,
+        "next_deadline": open_[0].name if open_ else None,
         "overdue": any(d.overdue for d in open_),
+        "applicant": applicant or insured_name(claim),
+        "insured": insured_name(claim),
+        "assignee": claim.assignee,
     }
 
 

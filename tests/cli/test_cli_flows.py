@@ -429,7 +429,8 @@ def test_list_the_work_queue_leaves_out_finished_claims_unless_asked_for(claims,
     assert claims.ok("list", as_="qian").json == []
     rows = claims.ok("list", "--state", "closed", as_="qian").json
     assert rows == [
-        {"claim": paid, "policy": "P-2022-0002", "type": "critical_illness", "state": "closed", "next_due": None, "overdue": False}
+        {"claim": paid, "policy": "P-2022-0002", "type": "critical_illness", "state": "closed", "next_due": None, "next_deadline": None,
+         "overdue": False, "applicant": "陈某", "insured": "陈某", "assignee": None}
     ]
 
 
