@@ -26,7 +26,7 @@ class AuditEvent:
     hash: str
 
     def as_history(self) -> dict:
-        """The event as ``claims history --json`` shows it (cli.md)."""
+        """The event as ``claims history --json`` shows it (docs/cli.md)."""
         return {
             "seq": self.seq,
             "event": self.event,

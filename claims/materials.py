@@ -1,4 +1,4 @@
-"""The materials catalogue (理赔材料): which documents a claim needs (domain.md, Materials)."""
+"""The materials catalogue (理赔材料): which documents a claim needs (docs/rules.md, Materials)."""
 
 from __future__ import annotations
 

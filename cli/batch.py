@@ -1,4 +1,4 @@
-"""`claims batch FILE`: many commands in one process (cli.md, Bulk). Registered on the main app.
+"""`claims batch FILE`: many commands in one process (docs/cli.md, batch). Registered on the main app.
 
 Each line of FILE is a JSON object ``{"args": [...], "as": "li", "now": "…"}``: the words a user
 would type after ``claims``, run through the very same command objects, so a line is parsed,

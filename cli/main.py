@@ -472,7 +472,7 @@ GLOBAL_VALUES = {"--db": "db", "--as": "user"}
 
 
 def split_globals(argv: list[str]) -> tuple[Globals, list[str]]:
-    """Take --db, --as and --json from anywhere on the line (cli.md: before or after the command)."""
+    """Take --db, --as and --json from anywhere on the line (docs/cli.md: before or after the command)."""
     found = Globals(db=os.environ.get("CLAIMS_DB") or "claims.db", user=os.environ.get("CLAIMS_USER") or None)
     rest, i = [], 0
     while i < len(argv):

@@ -62,6 +62,43 @@ for doc in claim_form applicant_id bank_account death_certificate household_dere
   CLAIMS_USER=li CLAIMS_NOW=2026-06-10T10:00+08:00 claims attach "$C2" "$doc" >/dev/null
 done
 as wang 2026-06-11T09:00+08:00 investigate "$C2"
+# they divorced; a divorce certificate does not undo a designation by name alone (SPC Interpretation III Art. 9(3))
+quietly li 2026-06-11T10:00+08:00 attach "$C2" relationship_change_proof
+refused wang 2026-06-11T10:05+08:00 exclude "$C2" 陈先生 --because relation_ended
+as zhao 2026-06-12T09:00+08:00 decide "$C2" approve --amount 100000 --reason "death certified; the named beneficiary claims"
+as wang 2026-06-12T10:00+08:00 notify "$C2"
+as sun 2026-06-13T09:00+08:00 pay "$C2" --amount 100000
+
+step "Slide 13, the other way: a second policy names 陈先生 by name AND as her spouse — the divorce ends the designation"
+C5=$(new_claim li 2026-06-01T09:10+08:00 report P-2023-0006 --type death --event-date 2026-05-10 --cause illness --late-reason "family abroad, learned of the death late")
+echo "$C5"
+quietly li 2026-06-02T10:00+08:00 attach "$C5" relationship_change_proof
+as wang 2026-06-02T10:05+08:00 exclude "$C5" 陈先生 --because relation_ended
+refused li 2026-06-02T10:10+08:00 apply "$C5" --applicant 陈先生 --relation beneficiary --id-type resident_id --id-number 11010519800501003X
+echo "   (nobody named is entitled: the benefit is 张女士's estate, and her heirs claim it — Insurance Law Art. 42)"
+as li 2026-06-02T10:15+08:00 apply "$C5" --applicant 张母 --relation heir --id-type resident_id --id-number 110105195501010027
+for doc in claim_form applicant_id bank_account death_certificate household_deregistration inheritance_proof; do
+  CLAIMS_USER=li CLAIMS_NOW=2026-06-10T10:00+08:00 claims attach "$C5" "$doc" >/dev/null
+done
+as wang 2026-06-11T09:00+08:00 investigate "$C5"
+as zhao 2026-06-12T09:00+08:00 decide "$C5" approve --amount 50000 --reason "the estate's claim, by her mother as heir"
+as wang 2026-06-12T10:00+08:00 notify "$C5"
+as sun 2026-06-13T09:00+08:00 pay "$C5" --amount 50000
+
+step "SPC Interpretation III Art. 12: 王某 named his two sons, half each; 王二 died before him"
+C6=$(new_claim li 2026-07-01T09:00+08:00 report P-2021-0007 --type death --event-date 2026-06-28 --cause illness)
+echo "$C6"
+refused li 2026-07-01T09:10+08:00 apply "$C6" --applicant 王二家属 --relation heir --id-type resident_id --id-number 110101198304040022
+quietly li 2026-07-01T09:20+08:00 attach "$C6" beneficiary_death_certificate
+as wang 2026-07-01T09:30+08:00 exclude "$C6" 王二 --because predeceased
+as li 2026-07-01T09:40+08:00 apply "$C6" --applicant 王大 --id-type resident_id --id-number 110101198003030015
+for doc in claim_form applicant_id bank_account death_certificate household_deregistration; do
+  CLAIMS_USER=li CLAIMS_NOW=2026-07-02T10:00+08:00 claims attach "$C6" "$doc" >/dev/null
+done
+as wang 2026-07-03T09:00+08:00 investigate "$C6"
+as zhao 2026-07-03T10:00+08:00 decide "$C6" approve --amount 200000 --reason "the surviving son takes his brother's share (SPC III Art. 12)"
+as wang 2026-07-03T11:00+08:00 notify "$C6"
+as sun 2026-07-06T09:00+08:00 pay "$C6" --amount 200000 --to 王大
 
 step "Slide 14 and slide 11: 陈小明 (14) is in hospital; his mother paid the premiums"
 C3=$(new_claim li 2026-06-05T09:00+08:00 report P-2024-0003 --type medical --event-date 2026-06-01 --channel phone)
@@ -82,6 +119,12 @@ as sun 2026-06-25T09:00+08:00 decide "$C3" approve --amount 9500 --reason "revie
 as sun 2026-06-25T09:10+08:00 notify "$C3"
 refused sun 2026-06-26T09:00+08:00 pay "$C3" --amount 9500
 as wang 2026-06-26T09:00+08:00 pay "$C3" --amount 1500
+
+step "Slide 14: the survival benefit of 陈小明's policy falls due; his mother, who paid the premiums, asks for it"
+C7=$(new_claim li 2026-07-20T09:00+08:00 report P-2024-0003 --type survival_benefit --event-date 2026-07-15)
+echo "$C7 (a benefit due on a date: no reporting window)"
+refused li 2026-07-20T09:05+08:00 apply "$C7" --applicant 陈女士 --relation beneficiary --id-type resident_id --id-number 310101198503030027
+as li 2026-07-20T09:10+08:00 apply "$C7" --applicant 陈女士 --relation guardian --for 陈小明 --id-type resident_id --id-number 310101198503030027
 
 step "Refusals the law requires: a lapsed policy; non-disclosure after two years (Art. 16)"
 refused li 2026-06-05T09:00+08:00 report P-2018-0004 --type death --event-date 2026-06-01

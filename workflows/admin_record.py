@@ -20,7 +20,7 @@ from claims.settings import Settings
 from claims.storage import Tx
 from workflows.roles import may_run
 
-# admin event -> the command (cli.md) whose role table entry allows it
+# admin event -> the command (docs/cli.md) whose role table entry allows it
 ADMIN_COMMANDS = {"init": "init", "user_add": "user", "user_role": "user", "policy_import": "policy", "settings": "settings",
                   "schema_upgrade": "db"}
 ATTESTS_POLICIES = ("policy_import", "schema_upgrade")  # events that list the policy versions they bring in force

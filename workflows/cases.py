@@ -111,7 +111,7 @@ def _refuse_duplicate(tx: Tx, claim: Claim) -> None:
         if other.event_date == claim.event_date and other.state != "withdrawn":
             raise Conflict(
                 f"duplicate report: {other.id} already reports a {claim.type} event of {claim.event_date} "
-                f"on policy {claim.policy} (domain.md, duplicate reports)",
+                f"on policy {claim.policy} (docs/rules.md, Duplicate reports)",
                 rule="duplicate_report",
                 claim=other.id,
             )

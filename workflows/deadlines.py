@@ -105,7 +105,7 @@ def advance_payment_from(claim: Claim, s: Settings, today: date) -> date:
 
 
 def deadlines(claim: Claim, s: Settings, today: date) -> list[Deadline]:
-    """The deadlines that matter at the claim's stage (cli.md, deadlines[].name)."""
+    """The deadlines that matter at the claim's stage (docs/cli.md, status)."""
     found: list[Deadline] = []
     event = date.fromisoformat(claim.event_date) if claim.event_date else None
     if claim.state == "reported" and event:

@@ -70,9 +70,10 @@ def eligibility_problem(claim_type: str, relation: str, name: str, persons: dict
     holder = persons["holder"]["name"]
     entitled = relation_of(name, claim_type, persons, out)
     if relation == "heir" and entitled != "heir":
-        remaining = ", ".join(death_shares(persons, out)) if claim_type in ON_DEATH else ""
-        return (f"heirs claim only when no named beneficiary is entitled, and {remaining} is"
-                if remaining else f"heirs claim a death benefit, not a {claim_type} benefit")
+        remaining = list(death_shares(persons, out)) if claim_type in ON_DEATH else []
+        return (f"heirs claim only when no named beneficiary is entitled, and {', '.join(remaining)} "
+                f"{'is' if len(remaining) == 1 else 'are'} still entitled" if remaining
+                else f"heirs claim a death benefit, not a {claim_type} benefit")
     if claim_type == "survival_benefit" and entitled is None:
         payees = ", ".join(survival_shares(persons))
         extra = " — the policyholder who paid the premiums does not collect it as such (deck slide 14)" if name == holder else ""

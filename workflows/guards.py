@@ -45,7 +45,7 @@ def guard(rule: str, source: str, needs_input: bool = False):
 
 
 # The clock ----------------------------------------------------------------------------------
-@guard("clock", "cli.md, Time")
+@guard("clock", "docs/cli.md, Time")
 def not_before_last_event(step: Step):
     last = step.claim.last_event_at
     if last and step.now < datetime.fromisoformat(last):
@@ -184,7 +184,7 @@ def no_decision_yet(step: Step):
         return f"a decision ({step.claim.decision['outcome']}) is already recorded; notify the claimant"
 
 
-@guard("decision_inputs", "cli.md, decide", needs_input=True)
+@guard("decision_inputs", "docs/cli.md, decide", needs_input=True)
 def decision_has_inputs(step: Step):
     a = step.args
     if a["outcome"] == "decline":
@@ -367,7 +367,7 @@ def within_appeal_window(step: Step):
         return f"the appeal window closed on {due}"
 
 
-@guard("appeal_after_partial", "domain.md: appeal after a refusal or a partial payment")
+@guard("appeal_after_partial", "docs/rules.md, Appeals: after a refusal or a partial payment")
 def paid_partially(step: Step):
     decision = step.claim.decision
     if not decision or decision["outcome"] != "partial":

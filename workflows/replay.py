@@ -217,7 +217,7 @@ class _Run:
 
     def _check_role(self, row, command: str, now: datetime) -> None:
         if not may_run(row.role, command):
-            self._problem(row, "role", f"the {row.role} role may not run `{command}` (domain.md, the people who use it)")
+            self._problem(row, "role", f"the {row.role} role may not run `{command}` (docs/rules.md, Who may do what)")
         elif not self.record.held(row.actor, row.role, now):
             self._problem(row, "role", f"{row.actor} was not registered as {row.role} at {row.at} (admin chain)")
 

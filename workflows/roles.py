@@ -1,4 +1,4 @@
-"""Who may run what: the role table of domain.md, exactly."""
+"""Who may run what: the role table of docs/rules.md (Who may do what), exactly."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def authorize(user: dict, command: str) -> None:
     if not may_run(user["role"], command):
         raise Forbidden(
             f"not allowed: {user['name']} is {_article(user['role'])} {user['role']}, "
-            f"and the {user['role']} role may not run `{command}` (domain.md, the people who use it)",
+            f"and the {user['role']} role may not run `{command}` (docs/rules.md, Who may do what)",
             rule="role",
         )
 

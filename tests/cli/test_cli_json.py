@@ -41,9 +41,9 @@ def test_init_user_add_policy_import_shapes(tmp_path):
     assert {k: added[k] for k in ("user", "role", "limit")} == {"user": "wu", "role": "handler", "limit": "20000.00"}
     assert one_json_document(run("user", "add", "ma", "--role", "agent", as_="boss"))["limit"] is None
     imported = one_json_document(run("policy", "import", str(POLICIES), as_="boss"))
-    assert {k: imported[k] for k in ("imported", "unchanged")} == {"imported": 5, "unchanged": 0}
+    assert {k: imported[k] for k in ("imported", "unchanged")} == {"imported": 7, "unchanged": 0}
     again = one_json_document(run("policy", "import", str(POLICIES), as_="boss"))
-    assert {k: again[k] for k in ("imported", "unchanged")} == {"imported": 0, "unchanged": 5}
+    assert {k: again[k] for k in ("imported", "unchanged")} == {"imported": 0, "unchanged": 7}
 
 
 def test_policy_show_is_the_policy_as_imported(claims):

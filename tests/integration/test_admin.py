@@ -56,10 +56,10 @@ def test_policy_import_is_idempotent_and_counts_changes(claims, tmp_path):
     policies = json.loads(POLICIES.read_text(encoding="utf-8"))
     path = tmp_path / "again.json"
     path.write_text(json.dumps(policies, ensure_ascii=False), encoding="utf-8")
-    assert claims.ok("policy", "import", str(path)).json == {"imported": 0, "unchanged": 5}
+    assert claims.ok("policy", "import", str(path)).json == {"imported": 0, "unchanged": 7}
     policies[0]["coverages"][0]["sum_insured"] = "120000.00"
     path.write_text(json.dumps(policies, ensure_ascii=False), encoding="utf-8")
-    assert claims.ok("policy", "import", str(path)).json == {"imported": 1, "unchanged": 4}
+    assert claims.ok("policy", "import", str(path)).json == {"imported": 1, "unchanged": 6}
     assert claims.ok("policy", "show", "P-2023-0001").json["coverages"][0]["sum_insured"] == "120000.00"
     last = json.loads(_admin_events(claims)[-1][2])
     assert last["changed"] == ["P-2023-0001"] and last["new"] == 0

@@ -51,7 +51,7 @@ PINNED_HASH = "bc343f72fe1aab326bba113505bc73846afdb7e5d681a08a0b5f8f510e79605c"
 # The heads of the book below. They changed, on purpose, when steps began to record the policy version they read and
 # imports the versions they attest (issue 8), and again with the working-day settings and the calendar an application
 # records (issue 11); the event hash above did not change.
-PINNED_HEADS = [("@admin", 7, "ef291e3cb081fead2a75ec85c54991eaf0a50110222055c19face26390e7d175"),
+PINNED_HEADS = [("@admin", 7, "cccdd9893a00bbddb8d3a0002959b3c6a310da181e75635ea9ab69c1d977d29c"),  # with the 7 example policies
                 ("CLM-000001", 15, "57ce420fab288521d951a0bdf33c30f6f0b5038caba1b5f8e96ba83cd1b84030"),
                 ("CLM-000002", 2, "9795e3dbc855405c5f5b108a2326fbd7425ec3929e8d618c777d6d2bf87ad5a8")]
 PINNED_SETTINGS = "5801ccc88e7bc11721d89e46de31acd7eb80f4047455341056412679933394a3"

@@ -77,7 +77,7 @@ def passes(guard, s: Step) -> None:
 # cli.md, Time: a command dated before the claim's last event is refused -------------------------------
 def test_clock_cli_md_command_dated_before_the_claims_last_event_is_refused():
     c = claim(last_event_at="2026-05-02T10:00:00.000000+08:00")
-    refused(g.not_before_last_event, step("attach", c), "clock", "cli.md, Time", "before the claim's last event")
+    refused(g.not_before_last_event, step("attach", c), "clock", "docs/cli.md, Time", "before the claim's last event")
     passes(g.not_before_last_event, step("attach", c, now=datetime(2026, 5, 2, 10, 0, tzinfo=CST)))
     passes(g.not_before_last_event, step("attach", c, now=datetime(2026, 5, 3, tzinfo=CST)))
 
@@ -396,7 +396,7 @@ def test_one_decision_per_review():
     ],
 )
 def test_cli_md_decide_a_decline_needs_a_ground_an_approval_an_amount(args, words):
-    refused(g.decision_has_inputs, decide_step(args), "decision_inputs", "cli.md, decide", *words)
+    refused(g.decision_has_inputs, decide_step(args), "decision_inputs", "docs/cli.md, decide", *words)
 
 
 @pytest.mark.parametrize(
@@ -575,7 +575,7 @@ def test_house_rule_appeal_within_sixty_days_of_the_decision_notice():
 
 def test_appeal_after_payment_only_after_a_partial_decision():
     full = claim("paid", notified_on="2026-04-20", decision=DECISION)
-    refused(g.paid_partially, step("appeal", full), "appeal_after_partial", "domain.md", "partial")
+    refused(g.paid_partially, step("appeal", full), "appeal_after_partial", "docs/rules.md", "partial")
     passes(g.paid_partially, step("appeal", replace(full, decision={**DECISION, "outcome": "partial"})))
 
 
