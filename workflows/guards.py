@@ -367,7 +367,7 @@ def within_appeal_window(step: Step):
         return f"the appeal window closed on {due}"
 
 
-@guard("appeal_after_partial", "docs/rules.md, Appeals: after a refusal or a partial payment")
+@guard("appeal_after_partial", "docs/rules.md, Appeals")
 def paid_partially(step: Step):
     decision = step.claim.decision
     if not decision or decision["outcome"] != "partial":
