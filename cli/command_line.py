@@ -209,8 +209,13 @@ class GlobalCommand(_WithGlobalOptions, TyperCommand):
 class GlobalGroup(_WithGlobalOptions, TyperGroup):
     def list_commands(self, ctx) -> list[str]:
         """In the order of the reference (cli.texts): setting up, the case flow, looking, auditing."""
-        order = texts.ORDER
-        return sorted(super().list_commands(ctx), key=lambda name: order.index(name) if name in order else len(order))
+        order, group = texts.ORDER, " ".join(ctx.command_path.split()[1:])
+
+        def place(name: str) -> int:
+            path = f"{group} {name}".strip()
+            return order.index(path) if path in order else len(order)
+
+        return sorted(super().list_commands(ctx), key=place)
 
     def format_options(self, ctx, formatter) -> None:
         super().format_options(ctx, formatter)

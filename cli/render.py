@@ -38,6 +38,8 @@ MESSAGES = {
     "role changed": "User {user} is {role}{limit} (was {before}).",
     "previous": "{role}, limit {limit}",
     "imported": "Imported {imported} policies; {unchanged} unchanged.",
+    "reported": "{claim}  {state}{flags}",
+    "report flags": "  flags: {flags}",
     "status rows": {"claim": "Claim", "flags": "Flags", "applicant": "Applicant", "received": "Received", "missing": "Missing",
                     "due": "Due: {name}", "decision": "Decision", "paid": "Paid", "appeal": "Appeal", "next": "Next"},
     "claim": "{type} on policy {policy}, event of {event_date} (version {version})",
@@ -129,8 +131,8 @@ def document(doc) -> None:
 
 
 def reported(doc: dict) -> None:
-    flags = f"  flags: {', '.join(doc['flags'])}" if doc["flags"] else ""
-    _lines(f"{doc['claim']}  {doc['state']}{flags}")
+    flags = _say("report flags", flags=", ".join(doc["flags"])) if doc["flags"] else ""
+    _lines(_say("reported", claim=doc["claim"], state=doc["state"], flags=flags))
 
 
 # a claim --------------------------------------------------------------------------------------

@@ -88,7 +88,7 @@ COMMANDS = {
                      "claims audit export --format csv --claim CLM-000001 > chain.csv"),
 }
 
-ORDER = list(dict.fromkeys(path.split()[0] for path in COMMANDS))  # the order `claims --help` lists commands in
+ORDER = list(dict.fromkeys(name for path in COMMANDS for name in (path.split()[0], path)))  # the order help lists commands in
 
 EXAMPLE = "Example:"
 
