@@ -1,4 +1,4 @@
-"""Policies as imported reference data (cli.md, Policy file), validated whole."""
+"""Policies as imported reference data (docs/cli.md, Policy file), validated whole."""
 
 from __future__ import annotations
 

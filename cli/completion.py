@@ -36,6 +36,7 @@ def document_types(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]
 
 # Which parameters complete what: by the name a command's help gives the value (its metavar). Attached to the click
 # parameters once they are built (cli.command_line), so that typer need not inspect a completer for each of them.
+# A new option naming a registered user (e.g. `assign --to`) completes users by taking the metavar USER.
 BY_METAVAR = {"CLAIM": claims, "DOC_TYPE": document_types, "USER": users}
 
 
