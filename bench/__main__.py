@@ -66,7 +66,8 @@ def measure(workdir: Path, size: Size, quick: bool, verify: bool = True) -> None
     note(f"book of {size.claims} policies and claims in {workdir}")
     claims_cli(db, "init", "--training", now=now)
     claims_cli(db, "batch", str(write_lines(workdir / "users.jsonl", [{"args": words} for words in book.USERS])), now=now)
-    figures.emit(figures.policy_import(db, book.book_policies(workdir, size.claims), size.claims))
+    for figure in figures.policy_import(db, book.book_policies(workdir, size.claims), size.claims):
+        figures.emit(figure)
 
     plan = book.template_plan(size.ages)
     note(f"walking {len(plan)} template claims through `claims batch`")

@@ -125,6 +125,15 @@ def cold_samples(commands: dict[str, list[str]], env: dict[str, str], runs: int,
     return samples
 
 
+COMPLETE = "claims status CLM-0<Tab>"
+
+
+def completion(claims_: list[str], line: str) -> list[str]:
+    """`claims` asked, as bash's completion function asks it, what may complete the last word of `line`."""
+    words = line.split()
+    return ["env", "_CLAIMS_COMPLETE=complete_bash", f"COMP_WORDS={line}", f"COMP_CWORD={len(words) - 1}", *claims_]
+
+
 def cold_figures(db: Path, status_claim: str, runs: int, claims: int, warm_up: bool = True) -> list[dict]:
     """Cold `claims` commands as a handler types them (real clock, no CLAIMS_NOW) against the references."""
     claims_ = claims_command()
@@ -134,6 +143,7 @@ def cold_figures(db: Path, status_claim: str, runs: int, claims: int, warm_up: b
         "claims --help": [*claims_, "--help"],
         "claims status": [*claims_, "status", status_claim],
         "claims list --overdue": [*claims_, "list", "--overdue"],
+        COMPLETE: completion(claims_, "claims status CLM-0"),
     }
     samples = cold_samples(commands, environment(db, user="wang"), runs, warm_up)
     ms = {name: statistics.median(values) * 1000 for name, values in samples.items()}
@@ -144,6 +154,7 @@ def cold_figures(db: Path, status_claim: str, runs: int, claims: int, warm_up: b
         Figure("cold_claims_help", ms["claims --help"], "ms", ms[PASS], PASS, "ratio <= 10"),
         Figure("cold_claims_status", ms["claims status"], "ms", ms[FLOOR], FLOOR, "ratio <= 1.15"),
         Figure(f"cold_claims_list_overdue_{claims}_claims", ms["claims list --overdue"], "ms", ms[FLOOR], FLOOR, "ratio <= 1.25"),
+        Figure(f"cold_completion_claim_id_{claims}_claims", ms[COMPLETE], "ms", ms["claims status"], "claims status", "ratio <= 0.5"),
     ]
     return [_with_best(f, best, runs) for f in figures]
 
@@ -154,7 +165,7 @@ COMMAND_OF = {"cold_python_pass": PASS, "cold_import_floor": FLOOR, "cold_claims
 
 def _with_best(figure: Figure, best: dict[str, float], runs: int) -> dict:
     """The median is the figure; the fastest run of each (less exposed to a busy machine) rides along."""
-    name = COMMAND_OF.get(figure.name, "claims list --overdue")
+    name = COMMAND_OF.get(figure.name) or (COMPLETE if figure.name.startswith("cold_completion") else "claims list --overdue")
     doc = {**figure.as_dict(), "runs": runs, "value_min": round(best[name], 3)}
     if figure.reference_name:
         doc["reference_min"] = round(best[figure.reference_name], 3)
@@ -163,10 +174,27 @@ def _with_best(figure: Figure, best: dict[str, float], runs: int) -> dict:
 
 
 # policy import ------------------------------------------------------------------------------------
-def policy_import(db: Path, policies: Path, count: int) -> Figure:
-    """Policies/s of `claims policy import FILE` as typed (wall time of the whole command)."""
-    elapsed = seconds([*claims_command(), "policy", "import", str(policies)], environment(db))
-    return Figure(f"policy_import_{count}_policies", count / elapsed, "policies/s", None, None, "value >= 5000")
+PEAK_RSS_CHILD = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+elapsed = time.perf_counter() - start
+if done.returncode:
+    sys.exit(done.stderr.decode()[-2000:])
+print(elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def policy_import(db: Path, policies: Path, count: int) -> list[Figure]:
+    """Policies/s of `claims policy import FILE` as typed (wall time of the whole command), and its peak RSS (read in a
+    small parent of its own: a child's peak counts the process it was forked from)."""
+    command = [sys.executable, "-c", PEAK_RSS_CHILD, *claims_command(), "policy", "import", str(policies)]
+    done = subprocess.run(command, env=environment(db), capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f"claims policy import failed: {done.stderr.strip()[-2000:]}")
+    elapsed, peak_kib = done.stdout.split()
+    return [Figure(f"policy_import_{count}_policies", count / float(elapsed), "policies/s", None, None, "value >= 5000"),
+            Figure(f"policy_import_{count}_policies_peak_rss", int(peak_kib) / 1024, "MiB", None, None, "value <= 200")]
 
 
 # the audit engineer's figures ---------------------------------------------------------------------

@@ -75,7 +75,7 @@ class Collector:
 
 def build(db: str, claims: int) -> int:
     from claims.storage import open_store
-    from workflows import admin
+    from workflows import admin, policy_import
     from workflows.office import Office
 
     start = datetime.fromisoformat("2025-12-01T09:00:00+08:00")
@@ -85,7 +85,7 @@ def build(db: str, claims: int) -> int:
     for name, role, limit in USERS:
         admin.add_user(office, name, role, limit)
     with tempfile.TemporaryDirectory() as tmp:
-        admin.import_policies(office, _policy_file(Path(tmp)))
+        policy_import.import_policies(office, _policy_file(Path(tmp)))
     with store.read() as tx:  # each policy as imported: its facts name the digest of the version in force
         settings, users = office.settings(tx), {name: tx.user(name) for name, *_ in USERS}
         policies = [tx.policy(f"P-BENCH-{i:06d}") for i in range(POLICIES)]

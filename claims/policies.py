@@ -18,17 +18,47 @@ BENEFICIARY_KINDS = ("death", "survival")
 
 def read_policy_file(path: str | Path) -> list[dict]:
     """Parse and validate a policy file; any bad record refuses the whole file."""
-    raw = read_json_file(path, "policy file")
-    if not isinstance(raw, list):
-        raise BadInput("policy file must hold a JSON list of policies")
-    policies, seen = [], set()
-    for index, record in enumerate(raw, start=1):
-        policy = validate_policy(record, f"policy file record {index}")
-        if policy["policy"] in seen:
-            raise BadInput(f"policy file record {index}: field policy: {policy['policy']!r} appears twice")
-        seen.add(policy["policy"])
-        policies.append(policy)
-    return policies
+    return list(PolicyFile(path))
+
+
+class PolicyFile:
+    """The policies of a file in normal form, validated one by one as they are read (a file of 50,000 policies is
+    never in memory at once); a bad record or a policy number seen twice raises, naming the record and field.
+    After an iteration, `count` is how many it held and `sha256` the digest of the file's bytes."""
+
+    def __init__(self, path: str | Path, on_read=None):
+        self.path, self.on_read = path, on_read
+        self.count, self.sha256 = 0, None
+
+    def __iter__(self):
+        from claims.json_array import ArrayReader, NotAnArray
+
+        seen = set()
+        with _open(self.path, "policy file") as handle:
+            reader = ArrayReader(handle, f"policy file {str(self.path)!r}", self.on_read)
+            try:
+                for index, record in enumerate(reader, start=1):
+                    policy = validate_policy(record, f"policy file record {index}")
+                    if policy["policy"] in seen:
+                        raise BadInput(f"policy file record {index}: field policy: {policy['policy']!r} appears twice")
+                    seen.add(policy["policy"])
+                    self.count = index
+                    yield policy
+            except NotAnArray:
+                read_json_file(self.path, "policy file")  # says why it is not JSON; if it is, it is not a list
+                raise BadInput("policy file must hold a JSON list of policies") from None
+            self.sha256 = reader.sha256
+
+
+def _open(path: str | Path, what: str):
+    try:
+        return open(path, "rb")
+    except FileNotFoundError:
+        raise BadInput(f"{what} {str(path)!r} does not exist") from None
+    except IsADirectoryError:
+        raise BadInput(f"{what} {str(path)!r} is a folder; give the file") from None
+    except OSError as exc:
+        raise BadInput(f"{what} {str(path)!r} cannot be read: {exc.strerror}") from None
 
 
 def read_json_file(path: str | Path, what: str):

@@ -16,7 +16,7 @@ EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)  # the dates this tool r
 
 
 def parse_amount(text: str, field: str = "amount") -> Decimal:
-    """A positive decimal with at most two places (docs/cli.md, Amounts)."""
+    """A positive decimal with at most two places (docs/cli.md, Conventions)."""
     text = str(text).strip()
     if not _AMOUNT.fullmatch(text):
         raise BadInput(f"{field} must be a positive amount in digits 0-9 with at most two decimal places, got {_shown(text)}")

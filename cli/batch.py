@@ -1,4 +1,4 @@
-"""`claims batch FILE`: many commands in one process (docs/cli.md, batch). Registered on the main app.
+"""`claims batch FILE`: many commands in one process (docs/cli.md, batch). Registered on the main group of cli.common.
 
 Each line of FILE is a JSON object ``{"args": [...], "as": "li", "now": "…"}``: the words a user
 would type after ``claims``, run through the very same command objects, so a line is parsed,
@@ -19,20 +19,22 @@ from typer.core import TyperGroup
 
 from claims.errors import BadInput, ClaimsError
 from claims.values import text_problem
-from cli import main as entry
-from cli.main import G, _emit, app
+from cli import common
+from cli.command_line import G, split_globals
+from cli.common import app
+from cli.failures import as_error
+from cli.texts import about, param
 
 LINE_KEYS = frozenset({"args", "as", "now"})
-GLOBAL_OPTIONS = ("--db", "--as", "--json")  # every word that split_globals or _given acts on starts with one of these
+GLOBAL_OPTIONS = ("--db", "--as", "--json", "--lang")  # every word that split_globals or _given acts on starts with one of these
 
 
-@app.command()
+@app.command(**about("batch"))
 def batch(
     ctx: typer.Context,
-    file: Annotated[str, typer.Argument(help="a JSON Lines file of commands, or - for standard input")],
-    keep_going: Annotated[bool, typer.Option("--keep-going", help="run every line, whatever fails")] = False,
+    file: Annotated[str, typer.Argument(metavar="FILE", help=param("batch FILE"))],
+    keep_going: Annotated[bool, typer.Option("--keep-going", help=param("batch --keep-going"))] = False,
 ):
-    """Run many commands from a JSON Lines file in one process, each its own transaction."""
     from workflows.batch import Session
 
     with _open(file) as handle:
@@ -41,7 +43,7 @@ def batch(
             outcome = run(ctx.find_root().command, session, _lines_of(handle), keep_going, total=_count_for_progress(file))
         finally:
             session.close()
-    _emit(outcome.as_dict(), render_outcome)
+    common.emit(outcome.as_dict(), "batch_outcome")
     if outcome.failed:
         raise typer.Exit(outcome.failed[0][1].exit_code)
 
@@ -93,7 +95,7 @@ def run_line(dispatch, session, text: str | bytes) -> ClaimsError | None:
     except typer.Exit as done:
         code = done.exit_code
     except Exception as exc:  # noqa: BLE001 - every failure is the line's, reported in the summary
-        return entry.as_error(exc)
+        return as_error(exc)
     if isinstance(code, int) and code:
         error = ClaimsError(f"the command ended with exit code {code}")
         error.exit_code = code
@@ -118,7 +120,8 @@ class Dispatch:
 
     def __init__(self, group):
         self.group = group
-        plain = group.callback is None and getattr(group, "_result_callback", None) is None and not group.context_settings
+        plain = (group.callback is None and getattr(group, "_result_callback", None) is None
+                 and set(group.context_settings) <= {"help_option_names"})
         self.commands = {name: _Command(group, name, command) for name, command in group.commands.items() if plain and _fits(command)}
 
     def __call__(self, words: list[str]):
@@ -141,20 +144,24 @@ class _Command:
 
     def __init__(self, group, name: str, command):
         self.group, self.name, self.command = group, name, command
-        self.parser = command.make_parser(command.context_class(command, info_name=name))
-        help_option = command.get_help_option(command.context_class(command))
-        self.help = None if help_option is None else help_option.name
+        ctx = self._context()
+        self.parser = command.make_parser(ctx)
+        self.own = {param.name for param in command.params}  # not the global options, nor help: the group runs those
+
+    def _context(self):
+        """The command's context inside its group's, as typer makes them (the group's settings, e.g. -h, are inherited)."""
+        group_ctx = self.group.context_class(self.group, info_name="claims", **self.group.context_settings)
+        group_ctx.invoked_subcommand = self.name
+        return self.command.context_class(self.command, info_name=self.name, parent=group_ctx)
 
     def parsed(self, words: list[str]):
         """The command's context holding its converted parameters, as typer's parse leaves it; None if
         anything is amiss (the group then raises the error)."""
-        group_ctx = self.group.context_class(self.group, info_name="claims")
-        group_ctx.invoked_subcommand = self.name
-        ctx = self.command.context_class(self.command, info_name=self.name, parent=group_ctx)
+        ctx = self._context()
         self.parser.ctx = ctx
         try:
             opts, rest, _ = self.parser.parse_args(words)
-            if rest or self.help in opts:
+            if rest or not opts.keys() <= self.own:
                 return None
             for param in self.command.params:
                 value, source = param.consume_value(ctx, opts)
@@ -231,7 +238,7 @@ def _command_words(args: list[str], user: str | None, now: str | None) -> tuple[
         return args, user, now
     if _given(args, "--db"):
         raise BadInput("a batch line runs on the batch's database; leave --db out of its args")
-    found, words = entry.split_globals(args)
+    found, words = split_globals(args)
     if _given(args, "--as"):
         if user is not None and user != found.user:
             raise BadInput(f'the line says "as": {user!r} and --as {found.user!r}; give one')
@@ -309,21 +316,11 @@ def _progress(total: int | None):
     if total is None:
         yield None
         return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from cli.progress import ProgressBar
 
-    columns = (TextColumn("batch"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("batch", total=total)
-        yield lambda: bar.advance(task)
-
-
-def render_outcome(doc: dict) -> None:
-    failed = doc["failed"]
-    for f in failed:
-        sys.stderr.write(f"line {f['line']}: Error: {f['error']['message']} (exit {f['exit']})\n")
-    if doc["stopped_at"] is not None:
-        sys.stderr.write(f"Stopped at line {doc['stopped_at']}; the lines after it were not run (--keep-going runs them).\n")
-    noun = "command" if doc["done"] == 1 else "commands"
-    tail = f"; {len(failed)} failed" if failed else ""
-    sys.stdout.write(f"{doc['done']} {noun} done{tail}.\n")
+    bar = ProgressBar("batch")
+    bar.start(total)
+    try:
+        yield bar.advance
+    finally:
+        bar.stop()

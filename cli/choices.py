@@ -92,3 +92,8 @@ class State(str, Enum):
 class DiagramFormat(str, Enum):
     mermaid = "mermaid"
     dot = "dot"
+
+
+class Language(str, Enum):
+    zh = "zh"
+    en = "en"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A walk through the claims service of the training deck (shared/seed), on a fresh SQLite
+# A walk through the claims service of the training deck, on a fresh SQLite
 # training database. Every line is a command a handler, agent or auditor would type.
 # Run from the repository root:  bash examples/walkthrough.sh   (needs `claims` on PATH)
 set -euo pipefail
@@ -7,7 +7,9 @@ cd "$(dirname "$0")"
 export CLAIMS_DB="${CLAIMS_DB:-walkthrough.db}"
 rm -f "$CLAIMS_DB" "$CLAIMS_DB-wal" "$CLAIMS_DB-shm"
 
-step() { printf '\n\033[1m## %s\033[0m\n' "$*"; }
+# Headings are bold on a terminal only: piped into a file or a pager they stay plain text.
+if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
+step() { printf '\n%s## %s%s\n' "$bold" "$*" "$plain"; }
 say() { printf '$ %s\n' "$*"; }
 # Run a command as a user at a moment of the training clock; show it as typed.
 as() { local who=$1 when=$2; shift 2; say "claims $* (as $who, $when)"; CLAIMS_USER=$who CLAIMS_NOW=$when claims "$@"; }

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from claims.audit import ADMIN_CHAIN, seal
-from claims.canonical import canonical_json, sha256_hex
 from claims.errors import BadInput, Conflict, Forbidden, NotFound, RuleRefused
-from claims.policies import read_policy_file
 from claims.schema import HEAD
 from claims.settings import Settings
-from claims.storage import Tx, open_store, policy_row
+from claims.storage import Tx, open_store
 from claims.values import money, parse_amount, user_name
 from workflows.clock import Clock, stamp
 from workflows.office import CURRENT_SETTINGS, TRAINING, Office, acting_name, parse_now, read_settings
@@ -110,48 +106,6 @@ def _keep_an_admin(tx: Tx, current: dict, role: str) -> None:
     """Changing the role of the last admin would lock everyone out of administration."""
     if current["role"] == "admin" and role != "admin" and tx.count_users("admin") == 1:
         raise RuleRefused(f"refused: {current['name']} is the only admin; register another admin first (house rule)", rule="last_admin")
-
-
-def import_policies(office: Office, path: str) -> dict:
-    """Idempotent by policy number: new and changed policies are imported, the rest unchanged.
-
-    The admin event lists the digest of every body it brings in force, and each body is kept as a policy version: `audit
-    verify` proves every policy body against the import that attested it, and every decision against the version it read.
-    """
-    policies = read_policy_file(path)
-    file_digest = _file_digest(path)
-
-    def work(tx: Tx) -> dict:
-        admin = _admin_at_work(office, tx, "policy")
-        known = tx.policy_digests([p["policy"] for p in policies])
-        rows = {p["policy"]: policy_row(p) for p in policies}  # digest = sha256 of the canonical body, computed once
-        new = [rows[p["policy"]] for p in policies if p["policy"] not in known]
-        changed = [rows[p["policy"]] for p in policies if p["policy"] in known and known[p["policy"]] != rows[p["policy"]]["digest"]]
-        tx.put_policies(new, changed, imported_seq=tx.chain_head(ADMIN_CHAIN)[0] + 1)
-        payload = {
-            "file": Path(path).name,
-            "file_sha256": file_digest,
-            "new": len(new),
-            "changed": [row["number"] for row in changed],
-            "unchanged": len(policies) - len(new) - len(changed),
-            "digest": sha256_hex(canonical_json(sorted((number, row["digest"]) for number, row in rows.items()))),
-            "policies": [{"policy": row["number"], "digest": row["digest"]} for row in sorted(new + changed, key=_number)],
-        }
-        _admin_event(tx, admin, office.now(tx), office.settings(tx), "policy_import", payload)
-        return {"imported": len(new) + len(changed), "unchanged": payload["unchanged"]}
-
-    return office.store.transact(work)
-
-
-def _number(row: dict) -> str:
-    return row["number"]
-
-
-def _file_digest(path: str) -> str:
-    import hashlib
-
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def show_policy(office: Office, number: str) -> dict:

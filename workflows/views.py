@@ -1,4 +1,4 @@
-"""What people see of a claim: status, checklist, queue rows, history (docs/cli.md, JSON shapes)."""
+"""What people see of a claim: status, checklist, queue rows, history (docs/cli.md, Looking)."""
 
 from __future__ import annotations
 

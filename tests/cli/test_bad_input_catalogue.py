@@ -275,7 +275,7 @@ CATALOGUE = [
     (["attach", APPLIED, "claim_form", "--file", "{scan_dir}"], "li", 2, "cannot be read"),
     (["attach", APPROVED, "claim_form"], "li", 4, "approved"),
     (["attach", APPLIED, "claim_form"], "qian", 6, "may not run `attach`"),
-    (["attach", APPLIED], "li", 2, "doc_type"),
+    (["attach", APPLIED], "li", 2, "DOC_TYPE"),
     # investigate
     (["investigate", APPLIED], "wang", 4, "materials incomplete"),
     (["investigate", "CLM-999999"], "wang", 3, "not found"),

@@ -13,9 +13,11 @@ import typer.main
 from typer._click.globals import get_current_context
 from typer._click.utils import PacifyFlushWrapper
 
-from cli import audit
 from cli import batch as batch_module
+from cli import common
+from cli import flow as flow_module
 from cli import main as entry
+from cli.failures import as_error
 
 CLAIM = "CLM-000001"
 LINES = [
@@ -88,10 +90,9 @@ def reached(monkeypatch):
         seen("office")
         raise Stop("the database")
 
-    monkeypatch.setattr(entry, "_flow", lambda claim, command, args: seen(claim, command, args))
-    monkeypatch.setattr(entry, "_serve", lambda work, render: seen(render))
-    monkeypatch.setattr(entry, "_office", office)
-    monkeypatch.setattr(audit, "_office", office)
+    monkeypatch.setattr(flow_module, "_flow", lambda claim, command, args: seen(claim, command, args))
+    monkeypatch.setattr(common, "serve", lambda work, render: seen(render))
+    monkeypatch.setattr(common, "open_office", office)
     return calls
 
 
@@ -103,7 +104,7 @@ def outcome(run, words: list[str], calls: list) -> tuple:
     except SystemExit as exc:
         result = ("exit", exc.code)
     except BaseException as exc:  # noqa: BLE001 - a KeyboardInterrupt must come back the same way too
-        error = entry.as_error(exc) if isinstance(exc, Exception) else None
+        error = as_error(exc) if isinstance(exc, Exception) else None
         result = ("raised", type(exc), None if error is None else (error.exit_code, error.as_dict()))
     return result, list(calls)
 
@@ -149,6 +150,6 @@ def test_what_escapes_a_command_is_handled_as_typers_main_does(escape, reached, 
     def flow(claim, command, args):
         raise escape
 
-    monkeypatch.setattr(entry, "_flow", flow)
+    monkeypatch.setattr(flow_module, "_flow", flow)
     typed, dispatched = each_way(["investigate", CLAIM], reached, capsys)
     assert dispatched == typed

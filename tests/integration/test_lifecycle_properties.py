@@ -25,7 +25,7 @@ from claims.audit import event_hash
 from claims.errors import ClaimsError
 from claims.records import Claim, evolve
 from claims.storage import open_store
-from workflows import admin, cases
+from workflows import admin, cases, policy_import
 from workflows.deadlines import next_due
 from workflows.office import Office
 
@@ -66,7 +66,7 @@ class ClaimLifecycle(RuleBasedStateMachine):
         crowd = [("li", "agent", None), ("wang", "handler", "50000"), ("zhao", "senior", None), ("sun", "handler", "100000")]
         for name, role, limit in crowd:
             admin.add_user(office, name, role, limit)
-        admin.import_policies(office, str(POLICIES))
+        policy_import.import_policies(office, str(POLICIES))
         office.close()
         self.claim_id = self.run("li", lambda o: cases.report(o, "P-2022-0002", {
             "type": "critical_illness", "event_date": "2026-04-25", "cause": "illness", "channel": "agent",

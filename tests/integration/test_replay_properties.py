@@ -25,7 +25,7 @@ from claims.errors import ClaimsError, RuleRefused
 from claims.materials import DOCUMENT_TYPES
 from claims.storage import open_store
 from claims.values import with_check_digit
-from workflows import admin, cases
+from workflows import admin, cases, policy_import
 from workflows.auditing import replay_claim
 from workflows.judge import Judge
 from workflows.machine import referee
@@ -90,7 +90,7 @@ class AuditedBook(RuleBasedStateMachine):
         office = self.office("admin")
         for name, role, limit in USERS:
             admin.add_user(office, name, role, limit)
-        admin.import_policies(office, str(POLICIES))
+        policy_import.import_policies(office, str(POLICIES))
         office.close()
         self.claims: list[str] = []
         self.checking = mock.patch("workflows.cases.referee", lambda: CHECKING)

@@ -1,0 +1,222 @@
+"""The global options --db, --as, --json, --lang and --version: before or after the command (docs/cli.md, Global options).
+
+`split_globals` takes --db, --as, --json and --lang off the command line before click parses it, so a command only
+sees its own words. All five are also declared to click on every command and group (`GlobalCommand`, `GlobalGroup`):
+each command's help lists them, --version is click's, and shell completion -- which parses the whole line -- knows
+that --db and --as take a value, and offers the registered users for --as.
+"""
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from typing import Annotated, Optional
+
+import typer
+from typer.core import TyperCommand, TyperGroup
+
+from claims.errors import BadInput
+from cli import completion, texts
+from cli.choices import Language
+
+LANGUAGES = tuple(language.value for language in Language)
+GLOBAL_VALUES = {"--db": "db", "--as": "user", "--lang": "lang"}
+ENVIRONMENT = ("CLAIMS_DB", "CLAIMS_USER", "CLAIMS_NOW", "CLAIMS_LANG")
+
+MESSAGES = {
+    "needs value": "{option} needs a value",
+    "empty": "{option} must name {what}, not an empty string",
+    "what --as": "a user",
+    "what --db": "a database",
+    "what --lang": "a language (zh or en)",
+    "language": "{where} must be zh or en, not {value!r}",
+    "unreadable env": "{name} holds {problem}",
+    "unreadable word": "the command line holds {problem}: {word}",
+    "version": "claims {version}",
+}
+
+
+@dataclass
+class Globals:
+    db: str = "claims.db"
+    user: str | None = None
+    json: bool = False
+    lang: str = "en"
+    session: object | None = None  # `claims batch`: the one open database its lines share
+    discard: bool = False  # `claims batch`: the lines' own documents are neither built nor shown
+
+
+G = Globals()
+
+
+# taking them off the line --------------------------------------------------------------------
+def split_globals(argv: list[str]) -> tuple[Globals, list[str]]:
+    """Take --db, --as, --json and --lang from anywhere on the line (before a `--`); the rest is the command's."""
+    found = Globals(db=os.environ.get("CLAIMS_DB") or "claims.db", user=os.environ.get("CLAIMS_USER") or None,
+                    lang=language_from_environment())
+    rest, i = [], 0
+    while i < len(argv):
+        word = argv[i]
+        name, eq, value = word.partition("=")
+        if word == "--json":
+            found.json = True
+        elif name in GLOBAL_VALUES and eq:
+            setattr(found, GLOBAL_VALUES[name], _global_value(name, value))
+        elif word in GLOBAL_VALUES:
+            if i + 1 >= len(argv):
+                raise BadInput(MESSAGES["needs value"].format(option=word))
+            setattr(found, GLOBAL_VALUES[word], _global_value(word, argv[i + 1]))
+            i += 1
+        elif word == "--":
+            rest += argv[i:]
+            break
+        else:
+            rest.append(word)
+        i += 1
+    return found, rest
+
+
+def _global_value(option: str, value: str) -> str:
+    if not value.strip():
+        raise BadInput(MESSAGES["empty"].format(option=option, what=MESSAGES[f"what {option}"]))
+    if option == "--lang":
+        return _language(value, "--lang")
+    return value
+
+
+def language_from_environment() -> str:
+    """CLAIMS_LANG (zh or en), else LC_ALL / LANG: zh* is Chinese; anything else English."""
+    chosen = os.environ.get("CLAIMS_LANG")
+    if chosen:
+        return _language(chosen, "CLAIMS_LANG")
+    locale = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
+    return "zh" if locale.lower().startswith("zh") else "en"
+
+
+def _language(value: str, where: str) -> str:
+    if value not in LANGUAGES:
+        raise BadInput(MESSAGES["language"].format(where=where, value=value))
+    return value
+
+
+def readable(argv: list[str]) -> None:
+    """Every word of the command line, and the CLAIMS_ variables, must be text (the shell may pass bytes that are not UTF-8)."""
+    from claims.values import text_problem
+
+    for name in ENVIRONMENT:
+        problem = text_problem(os.environ.get(name, ""))
+        if problem:
+            raise BadInput(MESSAGES["unreadable env"].format(name=name, problem=problem))
+    for word in argv:
+        problem = text_problem(word)
+        if problem:
+            raise BadInput(MESSAGES["unreadable word"].format(problem=problem, word=repr(word.encode("utf-8", "replace")[:30])))
+
+
+# declared to click ---------------------------------------------------------------------------
+def _remember(ctx: typer.Context, param: typer.CallbackParam, value):
+    """Completion parses the line: what it says of --db is kept for the completers (cli.completion)."""
+    if value is not None:
+        ctx.meta[completion.DB_KEY] = value
+    return value
+
+
+def _version(ctx: typer.Context, value: bool):
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        number = version("claims")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        number = "unknown"
+    if G.json:
+        import json
+
+        typer.echo(json.dumps({"version": number}))
+    else:
+        typer.echo(MESSAGES["version"].format(version=number))
+    raise typer.Exit(0)
+
+
+def _declared(
+    db: Annotated[Optional[str], typer.Option("--db", metavar="TARGET", help=texts.GLOBAL["--db"], expose_value=False,
+                                              callback=_remember)] = None,
+    user: Annotated[Optional[str], typer.Option("--as", metavar="USER", help=texts.GLOBAL["--as"], expose_value=False)] = None,
+    json: Annotated[bool, typer.Option("--json", help=texts.GLOBAL["--json"], expose_value=False)] = False,
+    lang: Annotated[Optional[Language], typer.Option("--lang", metavar="zh|en", help=texts.GLOBAL["--lang"], expose_value=False)] = None,
+    version: Annotated[bool, typer.Option("--version", help=texts.GLOBAL["--version"], is_eager=True, expose_value=False,
+                                          callback=_version)] = False,
+):
+    """Carries the declarations of the global options."""
+
+
+@cache
+def global_params() -> tuple:
+    """The global options as click parameters (built once, from `_declared`'s signature, by typer itself)."""
+    carrier = typer.Typer(add_completion=False)
+    carrier.command()(_declared)
+    params = typer.main.get_command(carrier).params
+    completion.attach_completers(params)
+    return tuple(params)
+
+
+def is_global(param) -> bool:
+    return param in global_params()
+
+
+class _WithGlobalOptions:
+    """Every command and group parses the global options too, and lists them in a section of their own."""
+
+    def format_help(self, ctx, formatter) -> None:
+        _formats_unbroken()
+        super().format_help(ctx, formatter)
+
+    def get_params(self, ctx):
+        return [*super().get_params(ctx), *global_params()]
+
+    def format_options(self, ctx, formatter) -> None:
+        sections = {"arguments": [], "options": [], "global": []}
+        for param in self.get_params(ctx):
+            record = texts.COMPLETION.get(param.name) or param.get_help_record(ctx)
+            if record is not None:
+                kind = "global" if is_global(param) else "arguments" if param.param_type_name == "argument" else "options"
+                sections[kind].append(record)
+        for kind, records in sections.items():
+            if records:
+                with formatter.section(texts.SECTIONS[kind]):
+                    formatter.write_dl(records)
+
+
+@cache
+def _formats_unbroken() -> None:
+    """Help is wrapped between words, never at a hyphen inside one: a date's format is YYYY-MM-DD on one line. (Click's
+    wrapper, which typer carries as typer._click, breaks at hyphens; its formatter looks the class up at each call.)"""
+    from typer._click import _textwrap
+
+    class Unhyphenated(_textwrap.TextWrapper):
+        def __init__(self, *args, **settings):
+            super().__init__(*args, break_on_hyphens=False, **settings)
+
+    _textwrap.TextWrapper = Unhyphenated
+
+
+class GlobalCommand(_WithGlobalOptions, TyperCommand):
+    def __init__(self, *args, **settings):
+        super().__init__(*args, **settings)
+        completion.attach_completers(self.params)
+
+
+class GlobalGroup(_WithGlobalOptions, TyperGroup):
+    def list_commands(self, ctx) -> list[str]:
+        """In the order of the reference (cli.texts): setting up, the case flow, looking, auditing."""
+        order, group = texts.ORDER, " ".join(ctx.command_path.split()[1:])
+
+        def place(name: str) -> int:
+            path = f"{group} {name}".strip()
+            return order.index(path) if path in order else len(order)
+
+        return sorted(super().list_commands(ctx), key=place)
+
+    def format_options(self, ctx, formatter) -> None:
+        super().format_options(ctx, formatter)
+        self.format_commands(ctx, formatter)
