@@ -18,6 +18,10 @@ class ClaimsError(Exception):
     def as_dict(self) -> dict:
         return {"code": self.kind, "message": self.message, "rule": self.rule}
 
+    def followed_by(self, hint: str) -> ClaimsError:
+        """The same error, its message followed by what the person can do instead."""
+        return type(self)(f"{self.message}; {hint}", rule=self.rule, claim=self.claim)
+
 
 class BadInput(ClaimsError):
     """Unusable input: an option, date, amount or file format (exit 2)."""

@@ -98,11 +98,12 @@ def audit_anchor(out: Annotated[str | None, typer.Option("--out", metavar="FILE"
 def audit_export(
     fmt: Annotated[ExportFormat, typer.Option("--format", help=param("audit export --format"))] = ExportFormat.jsonl,
     claim: Annotated[str | None, typer.Option("--claim", metavar="CLAIM", help=param("audit export --claim"))] = None,
+    excel: Annotated[bool, typer.Option("--excel", help=param("audit export --excel"))] = False,
 ):
     from workflows.auditing import export
 
     try:
-        common.work(lambda office: export(office, fmt.value, claim, sys.stdout))
+        common.work(lambda office: export(office, fmt.value, claim, sys.stdout, excel=excel))
         sys.stdout.flush()
     except BrokenPipeError:  # `claims audit export | head`: the reader has all it wanted
         common.pipe_closed()

@@ -26,7 +26,8 @@ from cli.failures import as_error
 from cli.texts import about, param
 
 LINE_KEYS = frozenset({"args", "as", "now"})
-GLOBAL_OPTIONS = ("--db", "--as", "--json", "--lang")  # every word that split_globals or _given acts on starts with one of these
+# every word that split_globals or _given acts on starts with one of these
+GLOBAL_OPTIONS = ("--db", "--as", "--json", "--lang", "--no-pager")
 
 
 @app.command(**about("batch"))

@@ -1,7 +1,8 @@
-"""The global options --db, --as, --json, --lang and --version: before or after the command (docs/cli.md, Global options).
+"""The global options --db, --as, --json, --lang, --no-pager and --version: before or after the command (docs/cli.md,
+Global options).
 
-`split_globals` takes --db, --as, --json and --lang off the command line before click parses it, so a command only
-sees its own words. All five are also declared to click on every command and group (`GlobalCommand`, `GlobalGroup`):
+`split_globals` takes --db, --as, --json, --lang and --no-pager off the command line before click parses it, so a command
+only sees its own words. All six are also declared to click on every command and group (`GlobalCommand`, `GlobalGroup`):
 each command's help lists them, --version is click's, and shell completion -- which parses the whole line -- knows
 that --db and --as take a value, and offers the registered users for --as.
 """
@@ -41,6 +42,7 @@ class Globals:
     user: str | None = None
     json: bool = False
     lang: str = "en"
+    pager: bool = True  # a long screen on a terminal goes through $PAGER (--no-pager: never)
     session: object | None = None  # `claims batch`: the one open database its lines share
     discard: bool = False  # `claims batch`: the lines' own documents are neither built nor shown
 
@@ -59,6 +61,8 @@ def split_globals(argv: list[str]) -> tuple[Globals, list[str]]:
         name, eq, value = word.partition("=")
         if word == "--json":
             found.json = True
+        elif word == "--no-pager":
+            found.pager = False
         elif name in GLOBAL_VALUES and eq:
             setattr(found, GLOBAL_VALUES[name], _global_value(name, value))
         elif word in GLOBAL_VALUES:
@@ -144,6 +148,7 @@ def _declared(
     user: Annotated[Optional[str], typer.Option("--as", metavar="USER", help=texts.GLOBAL["--as"], expose_value=False)] = None,
     json: Annotated[bool, typer.Option("--json", help=texts.GLOBAL["--json"], expose_value=False)] = False,
     lang: Annotated[Optional[Language], typer.Option("--lang", metavar="zh|en", help=texts.GLOBAL["--lang"], expose_value=False)] = None,
+    no_pager: Annotated[bool, typer.Option("--no-pager", help=texts.GLOBAL["--no-pager"], expose_value=False)] = False,
     version: Annotated[bool, typer.Option("--version", help=texts.GLOBAL["--version"], is_eager=True, expose_value=False,
                                           callback=_version)] = False,
 ):

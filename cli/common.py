@@ -72,10 +72,44 @@ def emit(result, render) -> None:
                 from cli import render as screens
 
                 render = getattr(screens, render)
-            render(result)
+            show(render, result)
         sys.stdout.flush()
     except BrokenPipeError:
         pipe_closed()
+
+
+def show(render, result) -> None:
+    """A screen, through the pager when it is longer than the terminal: only on a terminal (never when piped), never in a
+    batch, never with --no-pager (docs/cli.md, Output)."""
+    if not (G.pager and G.session is None and sys.stdout.isatty()):
+        render(result)
+        return
+    import contextlib
+    import io
+    import shutil
+
+    class Screen(io.StringIO):
+        def isatty(self) -> bool:  # keeps the screen's colours: they go to the terminal, through the pager
+            return True
+
+    screen = Screen()
+    with contextlib.redirect_stdout(screen):
+        render(result)
+    text = screen.getvalue()
+    if text.count("\n") < shutil.get_terminal_size().lines:
+        sys.stdout.write(text)
+    else:
+        page(text)
+
+
+def page(text: str) -> None:
+    """Python's own pager (pydoc: $MANPAGER or $PAGER, else less, else more), with less told, as git tells it, to pass the
+    colours through and to quit at the end of a screenful (LESS=FRX) unless the user has their own LESS."""
+    import pydoc
+
+    os.environ.setdefault("LESS", "FRX")
+    sys.stdout.flush()
+    pydoc.pager(text)
 
 
 def pipe_closed() -> None:

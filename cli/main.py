@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         readable(argv)
         found, rest = split_globals(argv)
-        G.db, G.user, G.json, G.lang = found.db, found.user, found.json, found.lang
+        G.db, G.user, G.json, G.lang, G.pager = found.db, found.user, found.json, found.lang, found.pager
         script = completion.asked_for_script(rest)
         if script:
             return completion.write_script(*script)

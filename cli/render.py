@@ -51,8 +51,11 @@ MESSAGES = {
     "applicant": "{name} ({relation}, {id_type} {id_number})",
     "nothing received": "—",
     "nothing missing": "nothing",
-    "due": "{due}{overdue}  ({rule})",
-    "overdue": "  OVERDUE",
+    "due": "{due}  {when}  ({rule})",
+    "overdue": "OVERDUE by {days} day{s}",
+    "due today": "due today",
+    "days left": "in {days} day{s}",
+    "days ago": "{days} day{s} ago",
     "decision": "{outcome}{amount}{ground} — {reason}",
     "may appeal": "the claimant may appeal: claims appeal CLAIM --reason …",
     "nothing next": "nothing (for your role)",
@@ -161,7 +164,7 @@ def status(doc: dict) -> None:
     missing = doc["missing_documents"]
     _row(label["missing"], ", ".join(missing) or MESSAGES["nothing missing"], "red" if missing else "green")
     for d in doc["deadlines"]:
-        value = _say("due", due=d["due"], overdue=MESSAGES["overdue"] if d["overdue"] else "", rule=d["rule"])
+        value = _say("due", due=d["due"], when=_when(d), rule=d["rule"])
         _row(label["due"].format(name=d["name"]), value, "red" if d["overdue"] else None)
     if doc["decision"]:
         dec = doc["decision"]
@@ -178,6 +181,18 @@ def status(doc: dict) -> None:
     if "appeal" in doc["allowed_actions"]:
         _row(label["appeal"], MESSAGES["may appeal"])
     _row(label["next"], ", ".join(doc["allowed_actions"]) or MESSAGES["nothing next"])
+
+
+def _when(deadline: dict) -> str:
+    """How far off a deadline is, from the reader's today: in 3 days, due today, OVERDUE by 2 days (or 2 days ago, for one that
+    was not an obligation, such as the reporting window of a claim already reported)."""
+    days = deadline["days_left"]
+    count = {"days": abs(days), "s": "" if abs(days) == 1 else "s"}
+    if deadline["overdue"]:
+        return _say("overdue", **count)
+    if days == 0:
+        return MESSAGES["due today"]
+    return _say("days left" if days > 0 else "days ago", **count)
 
 
 def _row(label: str, value: str, colour: str | None = None) -> None:

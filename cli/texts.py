@@ -195,6 +195,8 @@ PARAMS = {
     "audit anchor --out": "write the anchor to this file (default: standard output)",
     "audit export --format": "jsonl (one canonical JSON event per line) or csv",
     "audit export --claim": "only this claim's chain (@admin: the admin chain)",
+    "audit export --excel": "CSV for Excel: a UTF-8 byte-order mark first and CRLF line ends, so that Excel on Chinese "
+                            "Windows reads the names as UTF-8 rather than GBK (only with --format csv)",
 }
 
 COMPLETION = {  # typer's own completion options, with the shell they may name
@@ -212,6 +214,8 @@ GLOBAL = {
     "--as": "the acting user, a registered name; outside a training database only yourself; env CLAIMS_USER",
     "--json": "print exactly one JSON document on stdout (an error: one on stderr); keys in docs/cli.md",
     "--lang": "language of what a person reads: zh or en; env CLAIMS_LANG, else LC_ALL or LANG (zh*: zh); default en",
+    "--no-pager": "never page a long screen (by default one longer than the terminal goes through $PAGER, else less, "
+                  "when the output is a terminal)",
     "--version": "print the version and exit",
 }
 

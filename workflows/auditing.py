@@ -104,15 +104,18 @@ def _until(moment, zone) -> datetime | None:
 
 
 # export ---------------------------------------------------------------------------------------
-def export(office: Office, fmt: str, only: str | None, out) -> int:
-    """Stream the audit log (or one chain) to `out` with its hashes; returns the number of events."""
+def export(office: Office, fmt: str, only: str | None, out, *, excel: bool = False) -> int:
+    """Stream the audit log (or one chain) to `out` with its hashes; returns the number of events. `excel`: CSV as Excel
+    reads it (a UTF-8 byte-order mark, CRLF line ends)."""
     if fmt not in FORMATS:
         raise BadInput(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    if excel and fmt != "csv":
+        raise BadInput(f"--excel shapes CSV for Excel; it goes with --format csv, not {fmt}")
     with office.store.read() as tx:
         if only is not None and not audit_reads.claim_event_count(tx, only) and audit_reads.claim_row(tx, only) is None:
             raise NotFound(f"claim {only!r} not found", claim=only)
         user = office.authorized_user(tx, "audit")
-        write = _jsonl_writer(out) if fmt == "jsonl" else _csv_writer(out)
+        write = _jsonl_writer(out) if fmt == "jsonl" else _csv_writer(out, excel)
         count = 0
         for row in audit_reads.events(tx, only):
             write(_exported(row, user))
@@ -137,8 +140,10 @@ def _jsonl_writer(out):
     return write
 
 
-def _csv_writer(out):
-    writer = csv.writer(out, lineterminator="\n")
+def _csv_writer(out, excel: bool = False):
+    if excel:
+        out.write("\ufeff")  # Excel takes a file for UTF-8 only when it starts with the byte-order mark
+    writer = csv.writer(out, lineterminator="\r\n" if excel else "\n")
     writer.writerow(EXPORT_FIELDS)
 
     def write(event: dict) -> None:

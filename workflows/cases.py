@@ -69,11 +69,21 @@ def advance(office: Office, claim_id: str, command: str, args: dict, *, view: bo
         if command == "apply" and claim.state == "reported":  # the calendar the decision deadline will be counted on
             facts["calendar"] = calendar_record(now.astimezone(settings.zone).date())
         step = Step(command, claim, PREPARE.get(command, _as_given)(args, claim, facts), facts, now, settings, actor=user)
-        to_state = referee().judge(step)
+        try:
+            to_state = referee().judge(step)
+        except RuleRefused as refused:
+            raise refused.followed_by(_what_now(claim, settings, user, now)) from None
         new = _record(tx, step, to_state, EVENTS[command](step))
         return views.status(new, settings, user, step.now) if view else None
 
     return office.store.transact(work)
+
+
+def _what_now(claim: Claim, settings, user: dict, now) -> str:
+    """After a refusal: what this user may do to the claim now (the `allowed_actions` of its status)."""
+    allowed = views.allowed_actions(claim, settings, user, now)
+    where = f"see `claims status {claim.id}`"
+    return f"allowed now: {', '.join(allowed)} — {where}" if allowed else f"nothing is open to you now — {where}"
 
 
 def policy_lock(number: str) -> str:

@@ -306,6 +306,12 @@ def four_eyes(step: Step):
                 f"above {money(threshold)} another handler must release the payment")
 
 
+@guard("notified_first", "Insurance Law Art. 23: the claimant is told the decision, then paid")
+def decision_notified(step: Step):
+    if step.claim.decision and not step.args.get("advance"):
+        return "the decision is not yet notified: run `claims notify` first, then pay the approved amount"
+
+
 @guard("advance_payment", "Insurance Law Art. 25", needs_input=True)
 def advance_flag_given(step: Step):
     if not step.args.get("advance"):

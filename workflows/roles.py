@@ -6,8 +6,8 @@ from claims.errors import Forbidden
 
 ROLES = ("agent", "handler", "senior", "auditor", "admin")
 
-READS = frozenset({"status", "docs", "list", "history"})
-AUDIT_READS = READS | {"replay", "audit", "diagram"}
+READS = frozenset({"status", "docs", "list", "history", "diagram"})  # everyone may learn the flow: the deck is for that
+AUDIT_READS = READS | {"replay", "audit"}
 AGENT = frozenset({"report", "apply", "attach", "appeal", "withdraw", "consult"}) | READS
 HANDLER = AGENT | {"investigate", "decide", "notify", "pay", "close", "request", "exclude", "mark-complex", "assign"}
 

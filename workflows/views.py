@@ -43,7 +43,7 @@ def status(claim: Claim, settings: Settings, user: dict, now) -> dict:
         "complex": claim.complex,
         "received_documents": received(claim),
         "missing_documents": claim.missing,
-        "deadlines": [d.as_dict() for d in found],
+        "deadlines": [{**d.as_dict(), "days_left": (d.due - step.today).days} for d in found],
         "decision": None if decision is None else {k: decision[k] for k in ("outcome", "amount", "ground", "reason")},
         "paid_amount": claim.paid_amount,
         "allowed_actions": allowed_actions(claim, settings, user, now),

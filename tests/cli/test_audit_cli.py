@@ -6,11 +6,13 @@ import csv
 import hashlib
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from cli_support import CLAIMS_EXE
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -180,3 +182,28 @@ def test_audit_help_does_not_import_the_database_layer(argv):
             "assert code == 0, code; assert 'sqlalchemy' not in sys.modules and 'transitions' not in sys.modules")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_csv_export_for_excel_starts_with_the_utf8_bom_and_uses_crlf_and_still_rehashes(claims, walk):
+    """Issue 10: the CSV opens correctly in Excel on Chinese Windows (which reads a file without a BOM as GBK)."""
+    claim = walk.critical_illness("applied")
+    done = subprocess.run([str(CLAIMS_EXE), "--db", str(claims.db), "--as", "qian", "audit", "export", "--format", "csv",
+                           "--claim", claim, "--excel"], capture_output=True, timeout=60,
+                          env={**os.environ, "CLAIMS_NOW": "2026-06-01T09:00:00+08:00"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(b"\xef\xbb\xbf") and b"\r\n" in done.stdout and b"\n" not in done.stdout.replace(b"\r\n", b"")
+    text = done.stdout.decode("utf-8-sig")
+    assert "陈某" in text
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    for row in rows:
+        event = {**row, "seq": int(row["seq"]), "payload": json.loads(row["payload"]),
+                 "from": row["from"] or None, "prev_hash": row["prev_hash"] or None}
+        assert rehash(event) == row["hash"]
+    plain = claims.ok("audit", "export", "--format", "csv", "--claim", claim, as_="qian").out
+    assert not plain.startswith("\ufeff") and "\r\n" not in plain
+
+
+def test_excel_goes_with_csv_only(claims, walk):
+    claim = walk.critical_illness("applied")
+    error = claims.fails(2, "audit", "export", "--claim", claim, "--excel", as_="qian").error
+    assert "--excel" in error["message"] and "--format csv" in error["message"]

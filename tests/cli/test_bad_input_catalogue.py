@@ -306,7 +306,7 @@ CATALOGUE = [
     (["pay", APPROVED, "--amount", "30000"], "zhao", 4, "another handler"),
     (["pay", APPROVED, "--amount", "30000", "--advance"], "wang", 4, "--advance"),
     *[(["pay", APPROVED, "--amount", amount], "wang", 2, "--amount") for amount in AMOUNTS[:6]],
-    (["pay", DECIDED, "--amount", "30000"], "wang", 4, "advance"),
+    (["pay", DECIDED, "--amount", "30000"], "wang", 4, "claims notify` first"),
     (["pay", INVESTIGATING, "--amount", "100", "--advance"], "wang", 4, "Art. 25"),
     (["pay", APPROVED, "--amount", "30000"], "li", 6, "may not run `pay`"),
     (["pay", APPROVED], "wang", 2, "--amount"),

@@ -268,7 +268,8 @@ def test_insurance_law_art22_materials_incomplete_names_every_missing_document(c
     message = refused(
         result, "materials_complete", "materials incomplete", "pathology_report, medical_records are missing", "(Insurance Law Art. 22)"
     )
-    assert message == "refused: materials incomplete — pathology_report, medical_records are missing (Insurance Law Art. 22)"
+    assert message.startswith("refused: materials incomplete — pathology_report, medical_records are missing (Insurance Law Art. 22); "
+                              "allowed now: ")
 
 
 # deciding -------------------------------------------------------------------------------------------------------------
@@ -402,3 +403,24 @@ def test_cli_md_time_other_claims_may_run_at_an_earlier_time(claims, walk):
     claims.ok(
         "report", "P-2023-0001", "--type", "critical_illness", "--event-date", "2026-04-25", as_="li", now="2026-05-02T09:00:00+08:00"
     )
+
+
+# issue 10: a refusal says what can be done now ----------------------------------------------------------------------------
+def test_a_state_refusal_lists_what_this_user_may_do_now_and_points_to_status(claims, walk):
+    claim = walk.critical_illness("reported")
+    message = refused(claims.fails(4, "pay", claim, "--amount", "100", as_="wang"), "state", "reported")
+    allowed = claims.ok("status", claim, as_="wang").json["allowed_actions"]
+    assert f"allowed now: {', '.join(allowed)} — see `claims status {claim}`" in message
+
+
+def test_a_rule_refusal_lists_the_agents_own_next_steps_not_the_handlers(claims, walk):
+    claim = walk.critical_illness("applied")
+    message = refused(claims.fails(4, "appeal", claim, "--reason", "r", as_="li"), "state")
+    allowed = claims.ok("status", claim, as_="li").json["allowed_actions"]
+    assert "investigate" not in allowed and f"allowed now: {', '.join(allowed)}" in message
+
+
+def test_art23_paying_a_decided_claim_before_notifying_points_to_notify_not_to_advance(claims, walk):
+    claim = walk.critical_illness("decided")
+    message = refused(claims.fails(4, "pay", claim, "--amount", "60000", as_="sun"), "notified_first", "claims notify", "Art. 23")
+    assert "--advance" not in message and "notify" in message.split("allowed now:")[1]

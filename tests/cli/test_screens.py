@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 
 import pytest
 from cli_support import run_main
@@ -113,3 +114,21 @@ def test_the_replay_table_never_breaks_a_word_at_60_columns(claims, book):
     _, narrow = shown(claims, ["replay", book["paid"]], "qian", 60)
     assert any("investigate" in line.split() for line in narrow)
     assert all("investigating" in line.split() or "investigating" not in line for line in narrow)
+
+
+@pytest.mark.sqlite_only
+def test_status_says_how_far_off_each_deadline_is_with_the_same_overdue_judgement_as_list(claims, walk):
+    """Issue 10: `status` shows deadlines "with days left or overdue", and its overdue is the queue's."""
+    waiting = walk.critical_illness("investigating")  # applied 2026-05-01: the decision is due on a working day in May
+    doc = claims.ok("status", waiting, as_="wang", now="2026-06-01T09:00:00+08:00").json
+    decision = next(d for d in doc["deadlines"] if d["name"] == "decision")
+    days = (date.fromisoformat("2026-06-01") - date.fromisoformat(decision["due"])).days
+    assert decision["overdue"] and decision["days_left"] == -days
+    _, lines = shown(claims, ["status", waiting], "wang", 120)
+    assert any(f"{decision['due']}  OVERDUE by {days} days" in line for line in lines), lines
+    row = next(r for r in claims.ok("list", as_="wang", now="2026-06-01T09:00:00+08:00").json if r["claim"] == waiting)
+    assert row["overdue"] is True and "overdue" in doc["flags"]
+    limitation = claims.ok("report", "P-2023-0001", "--type", "death", "--event-date", "2026-05-30", as_="li",
+                           now="2026-06-01T09:00:00+08:00").json["claim"]
+    _, lines = shown(claims, ["status", limitation], "li", 120)
+    assert any("2026-06-09  in 8 days" in line for line in lines), lines  # the reporting window: 10 days from the event
