@@ -11,6 +11,7 @@ import sys
 
 import typer
 
+from claims import i18n
 from cli import admin, audit, batch, completion, flow, looking  # noqa: F401 - importing them registers their commands
 from cli.command_line import G, readable, split_globals
 from cli.common import app
@@ -30,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         readable(argv)
         found, rest = split_globals(argv)
         G.db, G.user, G.json, G.lang, G.pager = found.db, found.user, found.json, found.lang, found.pager
+        i18n.use(G.lang)
         script = completion.asked_for_script(rest)
         if script:
             return completion.write_script(*script)

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from claims.errors import RuleRefused
+from claims.i18n import N_, _
 from claims.materials import EXCLUSION_PROOF
 from claims.values import add_years, money, resident_id_problem
 from workflows import deadlines as dl
@@ -34,7 +35,8 @@ class Guard:
         problem = self.check(step)
         if problem is None:
             return None
-        return RuleRefused(f"refused: {problem} ({self.source})", rule=self.rule, claim=step.claim.id)
+        return RuleRefused(_("refused: {problem} ({source})").format(problem=problem, source=_(self.source)), rule=self.rule,
+                           claim=step.claim.id)
 
 
 def guard(rule: str, source: str, needs_input: bool = False):
@@ -53,10 +55,10 @@ def not_before_last_event(step: Step):
 
 
 # Reporting (报案) ----------------------------------------------------------------------------
-@guard("event_date", "an insured event cannot lie in the future", needs_input=True)
+@guard("event_date", N_("an insured event cannot lie in the future"), needs_input=True)
 def event_not_in_future(step: Step):
     if date.fromisoformat(step.args["event_date"]) > step.today:
-        return f"the event date {step.args['event_date']} is after today ({step.today})"
+        return _("the event date {event_date} is after today ({today})").format(event_date=step.args["event_date"], today=step.today)
 
 
 @guard("policy_in_force", "policy contract; Insurance Law Art. 14")

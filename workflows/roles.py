@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from claims.errors import Forbidden
+from claims.i18n import _, name
 
 ROLES = ("agent", "handler", "senior", "auditor", "admin")
 
@@ -32,11 +33,7 @@ def authorize(user: dict, command: str) -> None:
     """Refuse (exit 6) a command the user's role may not run at all."""
     if not may_run(user["role"], command):
         raise Forbidden(
-            f"not allowed: {user['name']} is {_article(user['role'])} {user['role']}, "
-            f"and the {user['role']} role may not run `{command}` (docs/rules.md, Who may do what)",
+            _("not allowed: {user} has the {role} role, which may not run `{command}` (docs/rules.md, Who may do what)")
+            .format(user=user["name"], role=name("role", user["role"]), command=command),
             rule="role",
         )
-
-
-def _article(role: str) -> str:
-    return "an" if role[0] in "aeiou" else "a"

@@ -15,9 +15,11 @@ def at(day: str, time: str = "09:00:00") -> str:
 
 
 def deadline(doc: dict, name: str) -> dict:
+    """The named deadline of a status, without its days_left (which depends on the day it is read; tests/cli/test_screens.py
+    checks it)."""
     found = [d for d in doc["deadlines"] if d["name"] == name]
     assert len(found) == 1, doc["deadlines"]
-    return found[0]
+    return {key: value for key, value in found[0].items() if key != "days_left"}
 
 
 def events(claims, claim: str) -> list[str]:
