@@ -28,8 +28,9 @@ import psycopg
 from psycopg import errors as pg_errors
 
 from claims.errors import BadInput, ClaimsError, EnvironmentFailure, Forbidden, IntegrityFailure, NotFound
+from claims.records import Claim
 from claims.schema import POSTGRES_TRIGGERS, head_statements, trigger_names
-from claims.storage import ConcurrentChange, Store, Tx, older_schema
+from claims.storage import CHAIN_HEAD, CLAIM_SNAPSHOT, ConcurrentChange, Store, Tx, _loads, older_schema
 
 ROLES = ("agent", "handler", "senior", "auditor", "admin")
 GROUP = "claims_{}"  # the group role of each claims role (roles are shared by the databases of one server)
@@ -66,9 +67,51 @@ class _Connection:
 class PostgresTx(Tx):
     """A transaction on PostgreSQL: row and advisory locks for writers, server-side cursors for long reads."""
 
-    def __init__(self, conn: _Connection, *, write: bool = False):
+    def __init__(self, conn: _Connection, *, write: bool = False, pipeline: psycopg.Pipeline | None = None):
         super().__init__(conn, write=write)
         self.lock_rows = " FOR UPDATE" if write else ""
+        self.pipeline = pipeline
+        self._heads: dict[str, tuple[int, str | None]] = {}
+        self._updates: list[tuple[psycopg.Cursor, str]] = []
+
+    # A write transaction runs in psycopg's pipeline mode: statements whose results are not read at once (BEGIN, the claim's
+    # UPDATE, its events' INSERT, COMMIT) travel with the next that is, so a command makes about five round trips to the
+    # server instead of nine. The server still runs them one after another, each READ COMMITTED statement with its own
+    # snapshot, so the chain head read after the claim's FOR UPDATE sees whatever the previous holder committed.
+    def claim(self, claim_id: str):
+        if self.pipeline is None:
+            return super().claim(claim_id)
+        locked = self.conn.execute(CLAIM_SNAPSHOT + self.lock_rows, {"claim_id": claim_id})
+        head = self.conn.execute(CHAIN_HEAD, {"claim_id": claim_id})
+        row = locked.fetchone()
+        if row is None:
+            return None
+        last = head.fetchone()
+        self._heads[claim_id] = (0, None) if last is None else (last[0], last[1])
+        self._indexed[claim_id] = row[1:]
+        return Claim.from_dict(_loads(row[0]))
+
+    def chain_head(self, claim_id: str) -> tuple[int, str | None]:
+        if claim_id in self._heads:
+            return self._heads[claim_id]
+        return super().chain_head(claim_id)
+
+    def updated_one(self, cursor, claim_id: str) -> None:
+        if self.pipeline is None:
+            return super().updated_one(cursor, claim_id)
+        self._updates.append((cursor, claim_id))  # checked before COMMIT, once the UPDATE's result has come back
+
+    def sent(self) -> None:
+        """The claim's UPDATE and its events' INSERT go together; their results (a seq taken, the version check) now."""
+        if self.pipeline is not None:
+            self.pipeline.sync()
+            updates, self._updates = self._updates, []
+            for cursor, claim_id in updates:
+                super().updated_one(cursor, claim_id)
+
+    def before_commit(self) -> None:
+        if self._updates:
+            self.sent()
 
     def stream(self, sql: str, params=()):
         cursor = self.conn.raw.cursor(name=f"claims_stream_{next(_cursor_names)}")
@@ -139,12 +182,14 @@ class PostgresStore(Store):
     def write(self):
         with self.failures():
             conn = self._connection()
-            conn.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
             try:
-                tx = PostgresTx(_Connection(conn), write=True)
-                tx.claims_database()
-                yield tx
-                conn.execute("COMMIT")
+                with conn.pipeline() as pipeline:
+                    conn.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
+                    tx = PostgresTx(_Connection(conn), write=True, pipeline=pipeline)
+                    tx.claims_database()
+                    yield tx
+                    tx.before_commit()
+                    conn.execute("COMMIT")
             except BaseException:
                 _rollback(conn)
                 raise

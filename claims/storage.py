@@ -42,7 +42,9 @@ def _insert(table: str, columns: tuple[str, ...]) -> str:
 
 
 # The statements every command runs.
-ALL_META = "SELECT key, value FROM meta UNION ALL SELECT '@schema', version_num FROM alembic_version"  # and the schema revision
+ALL_META = ("SELECT key, value FROM meta UNION ALL SELECT '@schema', version_num FROM alembic_version "  # the schema revision
+            "UNION ALL SELECT '@init', payload FROM audit_event WHERE claim_id = '@admin' AND seq = 1 AND event = 'init'")
+# and the audited init event: every command reads all three, in one round trip
 SETTINGS_BODY = "SELECT body FROM settings_version WHERE version = :version"
 USER_ROW = "SELECT name, role, authority_limit FROM app_user WHERE name = :name"
 POLICY_BODY = "SELECT body, digest FROM policy WHERE number = :number"
@@ -291,9 +293,9 @@ class Tx:
         without `strict`, so that `audit verify` can report the disagreement instead of stopping at it.
         """
         if self._training is None or (strict and not self._training_checked):
-            row = self.conn.execute(INIT_EVENT, {"chain": ADMIN_CHAIN}).fetchone()
+            payload = self._init_payload()
             try:
-                training = json.loads(row[1])["training"] if row is not None and row[0] == "init" else None
+                training = json.loads(payload)["training"] if payload is not None else None
             except (ValueError, TypeError, KeyError):
                 training = None
             if type(training) is not bool:
@@ -305,6 +307,13 @@ class Tx:
                                        "the database was altered; run `claims audit verify`")
             self._training, self._training_checked = training, strict
         return self._training
+
+    def _init_payload(self) -> str | None:
+        """The payload of the admin chain's first event when it is the init event (read with meta, where the schema has it)."""
+        if self.meta_statement == ALL_META:
+            return self.meta("@init")
+        row = self.conn.execute(INIT_EVENT, {"chain": ADMIN_CHAIN}).fetchone()
+        return row[1] if row is not None and row[0] == "init" else None
 
     def settings(self, version: str) -> Settings:
         rows = self.all_rows(SETTINGS_BODY, {"version": version})
@@ -394,8 +403,12 @@ class Tx:
         row["expected_version"] = expected_version
         read = dict(zip(INDEXED, self._indexed.get(claim.id, ()), strict=False))
         unchanged = frozenset(column for column in INDEXED if column in read and read[column] == row[column])
-        if self.conn.execute(_update_claim(unchanged), row).rowcount != 1:
-            raise Conflict(f"claim {claim.id} was changed by someone else first; reload it and try again", claim=claim.id)
+        self.updated_one(self.conn.execute(_update_claim(unchanged), row), claim.id)
+
+    def updated_one(self, cursor, claim_id: str) -> None:
+        """The version check: the UPDATE must have found the claim at the version read (else someone changed it first)."""
+        if cursor.rowcount != 1:
+            raise Conflict(f"claim {claim_id} was changed by someone else first; reload it and try again", claim=claim_id)
 
     def due_claims(self, *, states=(), claim_type=None, due_before=None, policy=None, assignee=None, actor=None, person=None,
                    limit=None):
@@ -439,11 +452,16 @@ class Tx:
         back end reports as a conflict — the last line behind the locks and the version check."""
         try:
             self.conn.executemany(INSERT_EVENT, [_event_row(e) for e in events])
+            self.sent()
         except Exception as exc:
             if not self.seq_taken(exc):
                 raise
             raise self.taken(f"audit event {events[0].claim_id} seq {events[0].seq} was written by someone else first; try again",
                              claim=events[0].claim_id) from exc
+
+    def sent(self) -> None:
+        """The statements so far have reached the database and their failures are known (a back end that sends several at
+        once waits for them here)."""
 
     taken = Conflict  # what a seq written meanwhile is (a back end that re-runs commands makes it a ConcurrentChange)
 
