@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from claims.canonical import canonical_json, sha256_hex
 from claims.errors import BadInput
+from claims.i18n import _
 
 FORMAT = "claims-audit-anchor/1"
 
@@ -50,16 +51,16 @@ def read_anchor(path: str) -> Anchor:
         with open(path, encoding="utf-8") as handle:
             doc = json.load(handle)
     except OSError as exc:
-        raise BadInput(f"--anchor {path!r} cannot be read: {exc.strerror}") from None
+        raise BadInput(_("--anchor {path!r} cannot be read: {reason}").format(path=path, reason=exc.strerror)) from None
     except ValueError as exc:
-        raise BadInput(f"--anchor {path!r} is not JSON: {exc}") from None
+        raise BadInput(_("--anchor {path!r} is not JSON: {reason}").format(path=path, reason=exc)) from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise BadInput(f"--anchor {path!r} is not a claims audit anchor (format {FORMAT})")
+        raise BadInput(_("--anchor {path!r} is not a claims audit anchor (format {format})").format(path=path, format=FORMAT))
     try:
         heads = [(h["claim"], h["seq"], h["hash"]) for h in doc["heads"]]
         root = doc["root"]
     except (KeyError, TypeError):
-        raise BadInput(f"--anchor {path!r} is damaged: every head needs claim, seq and hash, and a root") from None
+        raise BadInput(_("--anchor {path!r} is damaged: every head needs claim, seq and hash, and a root").format(path=path)) from None
     if not all(isinstance(c, str) and type(s) is int and s > 0 and isinstance(h, str) for c, s, h in heads):
-        raise BadInput(f"--anchor {path!r} is damaged: a head has the wrong types")
+        raise BadInput(_("--anchor {path!r} is damaged: a head has the wrong types").format(path=path))
     return Anchor({c: (s, h) for c, s, h in heads}, root, root_hash(heads) == root, doc.get("created_at"))

@@ -28,6 +28,7 @@ import orjson
 
 from claims.audit import event_hash
 from claims.canonical import REFUSED, canonical_json, plain_canonical_bytes, undecodable
+from claims.i18n import _, listing
 
 # The stored columns of an audit event, in the order the streaming reads return them.
 EVENT_COLUMNS = ("claim_id", "seq", "event", "from_state", "to_state", "at", "actor", "role",
@@ -48,8 +49,11 @@ class Problem:
         return {"claim": self.claim, "seq": self.seq, "check": self.check, "problem": self.problem}
 
     def __str__(self) -> str:
-        where = f"{self.claim} seq {self.seq}" if self.seq is not None else (self.claim or "database")
-        return f"{where}: {self.problem} [{self.check}]"
+        if self.seq is not None:
+            where = _("{claim} seq {seq}").format(claim=self.claim, seq=self.seq)
+        else:
+            where = self.claim or _("database")
+        return _("{where}: {problem} [{check}]").format(where=where, problem=self.problem, check=self.check)
 
 
 def spliced_hash(row: StoredEvent, canonical_payload: str) -> str:
@@ -82,16 +86,11 @@ class ChainCheck:
         """Check one event; returns its payload (parsed), or None if the payload is not JSON."""
         seq = row.seq
         if type(seq) is not int:
-            problems.append(Problem(self.chain, None, "seq", f"an event has seq {seq!r}, not a whole number"))
+            problems.append(Problem(self.chain, None, "seq", _("an event has seq {seq!r}, not a whole number").format(seq=seq)))
         elif seq != self.next_seq:
-            what = "the chain does not start at seq 1" if self.next_seq == 1 else f"seq {self.next_seq} is missing"
-            if seq < self.next_seq:
-                what = f"seq {seq} appears again"
-            problems.append(Problem(self.chain, seq, "seq", f"{what} (found seq {seq} after {self.next_seq - 1 or 'nothing'})"))
+            problems.append(Problem(self.chain, seq, "seq", _seq_problem(seq, self.next_seq)))
         if row.prev_hash != self.head:
-            expected = "null, as the first event's" if self.head is None else "the hash of the event before it"
-            found = "null" if row.prev_hash is None else "another value"
-            problems.append(Problem(self.chain, seq, "chain", f"prev_hash is {found}; it must be {expected}"))
+            problems.append(Problem(self.chain, seq, "chain", _prev_hash_problem(row.prev_hash is None, self.head is None)))
         payload = self._link_quickly(row, problems)
         if seq == self.watch:
             self.watched = row.hash
@@ -113,7 +112,7 @@ class ChainCheck:
         if digest is None:
             return self._link_slowly(row, problems)
         if canonical != text.encode("utf-8", "surrogatepass"):  # (a lone surrogate cannot get here; if it did, it is not canonical)
-            problems.append(Problem(self.chain, row.seq, "payload", "the stored payload is not canonical JSON text"))
+            problems.append(Problem(self.chain, row.seq, "payload", _("the stored payload is not canonical JSON text")))
         if digest != row.hash:
             problems.append(self._hash_problem(row))
         return payload
@@ -122,31 +121,50 @@ class ChainCheck:
         """The same checks through the standard library alone: for any event, however unusual."""
         unreadable = [column for column, value in zip(EVENT_COLUMNS, row, strict=True) if undecodable(value)]
         if unreadable:
-            problems.append(Problem(self.chain, row.seq, "encoding", f"the stored {', '.join(unreadable)} is not UTF-8 text: "
-                                    "it was written outside this tool"))
+            problems.append(Problem(self.chain, row.seq, "encoding", _("the stored {columns} is not UTF-8 text: it was written outside "
+                                                                       "this tool").format(columns=listing(unreadable))))
             return None
         payload = self._payload(row, problems)
         if payload is not None:
             canonical = canonical_json(payload)
             if canonical != row.payload:
-                problems.append(Problem(self.chain, row.seq, "payload", "the stored payload is not canonical JSON text"))
+                problems.append(Problem(self.chain, row.seq, "payload", _("the stored payload is not canonical JSON text")))
             if spliced_hash(row, canonical) != row.hash:
                 problems.append(self._hash_problem(row))
         return payload
 
     def _hash_problem(self, row: StoredEvent) -> Problem:
-        return Problem(self.chain, row.seq, "hash", "the stored hash does not match the event's content")
+        return Problem(self.chain, row.seq, "hash", _("the stored hash does not match the event's content"))
 
     def _payload(self, row, problems: list[Problem]) -> dict | None:
         try:
             payload = parse_json(row.payload)
         except (TypeError, ValueError):
-            problems.append(Problem(self.chain, row.seq, "payload", "the stored payload is not JSON"))
+            problems.append(Problem(self.chain, row.seq, "payload", _("the stored payload is not JSON")))
             return None
         if not isinstance(payload, dict):
-            problems.append(Problem(self.chain, row.seq, "payload", "the stored payload is not a JSON object"))
+            problems.append(Problem(self.chain, row.seq, "payload", _("the stored payload is not a JSON object")))
             return None
         return payload
+
+
+def _seq_problem(seq: int, expected: int) -> str:
+    """An event out of its place in the chain: `expected` is the seq that should come next."""
+    if seq < expected:
+        if expected == 1:  # a seq below 1
+            return _("seq {seq} appears again (found seq {seq} after nothing)").format(seq=seq)
+        return _("seq {seq} appears again (found seq {seq} after {last})").format(seq=seq, last=expected - 1)
+    if expected == 1:
+        return _("the chain does not start at seq 1 (found seq {seq} after nothing)").format(seq=seq)
+    return _("seq {missing} is missing (found seq {seq} after {last})").format(missing=expected, seq=seq, last=expected - 1)
+
+
+def _prev_hash_problem(found_null: bool, first: bool) -> str:
+    if first:
+        return _("prev_hash is null; it must be null, as the first event's") if found_null else \
+            _("prev_hash is another value; it must be null, as the first event's")
+    return _("prev_hash is null; it must be the hash of the event before it") if found_null else \
+        _("prev_hash is another value; it must be the hash of the event before it")
 
 
 _scan = json.JSONDecoder().scan_once

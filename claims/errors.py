@@ -9,18 +9,22 @@ class ClaimsError(Exception):
     kind = "error"
     exit_code = 1
 
-    def __init__(self, message: str, *, rule: str | None = None, claim: str | None = None):
+    def __init__(self, message: str, *, rule: str | None = None, claim: str | None = None, reason: str | None = None):
         super().__init__(message)
         self.message = message
         self.rule = rule
         self.claim = claim
+        self.reason = message if reason is None else reason  # what was wrong, without "refused: " or a hint (replay cites it)
 
     def as_dict(self) -> dict:
         return {"code": self.kind, "message": self.message, "rule": self.rule}
 
     def followed_by(self, hint: str) -> ClaimsError:
         """The same error, its message followed by what the person can do instead."""
-        return type(self)(f"{self.message}; {hint}", rule=self.rule, claim=self.claim)
+        from claims.i18n import _  # (claims.i18n imports this module)
+
+        return type(self)(_("{message}; {hint}").format(message=self.message, hint=hint), rule=self.rule, claim=self.claim,
+                          reason=self.reason)
 
 
 class BadInput(ClaimsError):

@@ -103,3 +103,9 @@ def money(amount: str | Decimal | None) -> str | None:
     from babel.numbers import format_currency
 
     return format_currency(Decimal(amount), "CNY", locale="zh_CN")
+
+
+# added for the engine's messages -------------------------------------------------------------------------------------
+def clauses(items) -> str:
+    """Clauses of one sentence, as the language separates them: `a; b` in English, `a；b` in Chinese."""
+    return ("；" if _chosen == "zh" else "; ").join(items)

@@ -15,17 +15,18 @@ import json
 from collections.abc import Callable, Iterator
 
 from claims.errors import BadInput
+from claims.i18n import N_, _
 
 CHUNK = 1 << 20  # characters read at a time
 WHITESPACE = " \t\n\r"
 NUMBER_GOES_ON = "0123456789.eE+-"
 
-MESSAGES = {
-    "invalid": "{what} is not valid JSON ({msg} at line {line} column {column})",
-    "deep": "{what} is nested too deeply to be read",
-    "value": "{what} holds a value that cannot be read: {reason}",
-    "utf8": "{what} is not UTF-8 text",
-    "constant": "{name} is not a number JSON allows",
+MESSAGES = {  # translated where raised (`_(MESSAGES[…])`)
+    "invalid": N_("{what} is not valid JSON ({msg} at line {line} column {column})"),
+    "deep": N_("{what} is nested too deeply to be read"),
+    "value": N_("{what} holds a value that cannot be read: {reason}"),
+    "utf8": N_("{what} is not UTF-8 text"),
+    "constant": N_("{name} is not a number JSON allows"),
 }
 
 
@@ -34,7 +35,7 @@ class NotAnArray(Exception):
 
 
 def _no_constant(name: str):
-    raise ValueError(MESSAGES["constant"].format(name=name))
+    raise ValueError(_(MESSAGES["constant"]).format(name=name))
 
 
 class ArrayReader:
@@ -80,9 +81,9 @@ class ArrayReader:
                     continue
                 self._fail(exc)
             except RecursionError:
-                raise BadInput(MESSAGES["deep"].format(what=self.what)) from None
+                raise BadInput(_(MESSAGES["deep"]).format(what=self.what)) from None
             except ValueError as exc:  # a whole number of more than 4,300 digits, NaN
-                raise BadInput(MESSAGES["value"].format(what=self.what, reason=str(exc).split(";")[0])) from None
+                raise BadInput(_(MESSAGES["value"]).format(what=self.what, reason=str(exc).split(";")[0])) from None
             if self._number_may_go_on(value, end) and self._read():
                 continue
             self.pos = end
@@ -122,7 +123,7 @@ class ArrayReader:
         try:
             self.buffer += self.text.decode(raw, final=not raw)
         except UnicodeDecodeError:
-            raise BadInput(MESSAGES["utf8"].format(what=self.what)) from None
+            raise BadInput(_(MESSAGES["utf8"]).format(what=self.what)) from None
         self.eof = not raw
         return True
 
@@ -139,4 +140,4 @@ class ArrayReader:
     def _fail(self, exc: json.JSONDecodeError):
         line = self.lines_dropped + exc.lineno
         column = exc.colno + (self.column_dropped if exc.lineno == 1 else 0)
-        raise BadInput(MESSAGES["invalid"].format(what=self.what, msg=exc.msg, line=line, column=column)) from None
+        raise BadInput(_(MESSAGES["invalid"]).format(what=self.what, msg=exc.msg, line=line, column=column)) from None

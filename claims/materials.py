@@ -2,31 +2,34 @@
 
 from __future__ import annotations
 
+from claims.i18n import N_
+
 CLAIM_TYPES = ("death", "critical_illness", "medical", "disability", "accident", "survival_benefit")
 
+# What each document is, for a person (the screens translate it: `_(DOCUMENT_TYPES[d])`); JSON keeps the English.
 DOCUMENT_TYPES = {
-    "claim_form": "claim application form (理赔申请书)",
-    "applicant_id": "applicant's ID",
-    "bank_account": "payee bank account",
-    "death_certificate": "death certificate (死亡证明)",
-    "household_deregistration": "household deregistration (户籍注销证明)",
-    "accident_proof": "accident proof (意外事故证明)",
-    "inheritance_proof": "proof of inheritance",
-    "diagnosis_certificate": "diagnosis certificate (诊断证明书)",
-    "pathology_report": "pathology or examination report (病理/检查报告)",
-    "medical_records": "medical records (病历)",
-    "admission_discharge_records": "admission and discharge records (出入院记录)",
-    "original_invoices": "original invoices (医疗费用原始发票)",
-    "itemized_bill": "itemised bill (费用清单)",
-    "disability_assessment": "disability assessment (伤残鉴定书, JR/T 0083-2013)",
-    "guardianship_proof": "proof of guardianship (户口本 or household-registration certificate)",
-    "power_of_attorney": "power of attorney",
-    "representative_id": "representative's ID",
-    "beneficiary_death_certificate": "a beneficiary's death certificate (受益人死亡证明)",
-    "waiver_statement": "a beneficiary's written waiver (放弃受益权声明)",
-    "court_judgment": "a court judgment (法院判决书)",
-    "relationship_change_proof": "proof that a relationship ended (e.g. 离婚证)",
-    "incapacity_proof": "proof that the insured lacked civil capacity (无民事行为能力证明)",
+    "claim_form": N_("claim application form (理赔申请书)"),
+    "applicant_id": N_("applicant's ID"),
+    "bank_account": N_("payee bank account"),
+    "death_certificate": N_("death certificate (死亡证明)"),
+    "household_deregistration": N_("household deregistration (户籍注销证明)"),
+    "accident_proof": N_("accident proof (意外事故证明)"),
+    "inheritance_proof": N_("proof of inheritance"),
+    "diagnosis_certificate": N_("diagnosis certificate (诊断证明书)"),
+    "pathology_report": N_("pathology or examination report (病理/检查报告)"),
+    "medical_records": N_("medical records (病历)"),
+    "admission_discharge_records": N_("admission and discharge records (出入院记录)"),
+    "original_invoices": N_("original invoices (医疗费用原始发票)"),
+    "itemized_bill": N_("itemised bill (费用清单)"),
+    "disability_assessment": N_("disability assessment (伤残鉴定书, JR/T 0083-2013)"),
+    "guardianship_proof": N_("proof of guardianship (户口本 or household-registration certificate)"),
+    "power_of_attorney": N_("power of attorney"),
+    "representative_id": N_("representative's ID"),
+    "beneficiary_death_certificate": N_("a beneficiary's death certificate (受益人死亡证明)"),
+    "waiver_statement": N_("a beneficiary's written waiver (放弃受益权声明)"),
+    "court_judgment": N_("a court judgment (法院判决书)"),
+    "relationship_change_proof": N_("proof that a relationship ended (e.g. 离婚证)"),
+    "incapacity_proof": N_("proof that the insured lacked civil capacity (无民事行为能力证明)"),
 }
 
 ALWAYS = ("claim_form", "applicant_id", "bank_account")

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from claims.errors import BadInput
+from claims.i18n import _, listing
 from claims.materials import CLAIM_TYPES
 from claims.shares import designations
 from claims.values import clean_text, money, parse_amount, parse_date, resident_id_problem
@@ -34,45 +35,48 @@ class PolicyFile:
         from claims.json_array import ArrayReader, NotAnArray
 
         seen = set()
-        with _open(self.path, "policy file") as handle:
-            reader = ArrayReader(handle, f"policy file {str(self.path)!r}", self.on_read)
+        what = _("policy file")
+        with _open(self.path, what) as handle:
+            reader = ArrayReader(handle, f"{what} {str(self.path)!r}", self.on_read)
             try:
                 for index, record in enumerate(reader, start=1):
-                    policy = validate_policy(record, f"policy file record {index}")
+                    policy = validate_policy(record, _("policy file record {index}").format(index=index))
                     if policy["policy"] in seen:
-                        raise BadInput(f"policy file record {index}: field policy: {policy['policy']!r} appears twice")
+                        raise BadInput(_("policy file record {index}: field policy: {policy!r} appears twice").format(
+                            index=index, policy=policy["policy"]))
                     seen.add(policy["policy"])
                     self.count = index
                     yield policy
             except NotAnArray:
-                read_json_file(self.path, "policy file")  # says why it is not JSON; if it is, it is not a list
-                raise BadInput("policy file must hold a JSON list of policies") from None
+                read_json_file(self.path, what)  # says why it is not JSON; if it is, it is not a list
+                raise BadInput(_("policy file must hold a JSON list of policies")) from None
             self.sha256 = reader.sha256
 
 
 def _open(path: str | Path, what: str):
+    """`what`: the kind of file, as a person reads it (translated)."""
     try:
         return open(path, "rb")
     except FileNotFoundError:
-        raise BadInput(f"{what} {str(path)!r} does not exist") from None
+        raise BadInput(_("{what} {path!r} does not exist").format(what=what, path=str(path))) from None
     except IsADirectoryError:
-        raise BadInput(f"{what} {str(path)!r} is a folder; give the file") from None
+        raise BadInput(_("{what} {path!r} is a folder; give the file").format(what=what, path=str(path))) from None
     except OSError as exc:
-        raise BadInput(f"{what} {str(path)!r} cannot be read: {exc.strerror}") from None
+        raise BadInput(_("{what} {path!r} cannot be read: {reason}").format(what=what, path=str(path), reason=exc.strerror)) from None
 
 
 def read_json_file(path: str | Path, what: str):
-    """A JSON document from a file, or BadInput saying why it cannot be one (exit 2)."""
+    """A JSON document from a file, or BadInput saying why it cannot be one (exit 2). `what`: the kind of file, translated."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise BadInput(f"{what} {str(path)!r} does not exist") from None
+        raise BadInput(_("{what} {path!r} does not exist").format(what=what, path=str(path))) from None
     except IsADirectoryError:
-        raise BadInput(f"{what} {str(path)!r} is a folder; give the file") from None
+        raise BadInput(_("{what} {path!r} is a folder; give the file").format(what=what, path=str(path))) from None
     except UnicodeDecodeError:
-        raise BadInput(f"{what} {str(path)!r} is not UTF-8 text") from None
+        raise BadInput(_("{what} {path!r} is not UTF-8 text").format(what=what, path=str(path))) from None
     except OSError as exc:
-        raise BadInput(f"{what} {str(path)!r} cannot be read: {exc.strerror}") from None
+        raise BadInput(_("{what} {path!r} cannot be read: {reason}").format(what=what, path=str(path), reason=exc.strerror)) from None
     return parse_json_text(text, f"{what} {str(path)!r}")
 
 
@@ -82,23 +86,24 @@ def parse_json_text(text: str, what: str):
     try:
         return json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
-        raise BadInput(f"{what} is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+        raise BadInput(_("{what} is not valid JSON ({msg} at line {line} column {column})").format(
+            what=what, msg=exc.msg, line=exc.lineno, column=exc.colno)) from None
     except RecursionError:
-        raise BadInput(f"{what} is nested too deeply to be read") from None
+        raise BadInput(_("{what} is nested too deeply to be read").format(what=what)) from None
     except ValueError as exc:  # e.g. a whole number of more than 4,300 digits
-        raise BadInput(f"{what} holds a value that cannot be read: {str(exc).split(';')[0]}") from None
+        raise BadInput(_("{what} holds a value that cannot be read: {reason}").format(what=what, reason=str(exc).split(";")[0])) from None
 
 
 def _no_constant(name: str):
-    raise ValueError(f"{name} is not a number JSON allows")
+    raise ValueError(_("{name} is not a number JSON allows").format(name=name))
 
 
 def validate_policy(record, where: str) -> dict:
-    """Return the policy in normal form, or raise naming the record and field."""
+    """Return the policy in normal form, or raise naming the record and field (`where`: the record, as a person reads it)."""
     if not isinstance(record, dict):
-        raise BadInput(f"{where}: must be a JSON object")
+        raise BadInput(_("{where}: must be a JSON object").format(where=where))
     number = _text(record, "policy", where)
-    where = f"{where} ({number})"
+    where = _("{where} ({policy})").format(where=where, policy=number)
     issued = _date(record, "issued", where)
     reinstated = record.get("reinstated")
     policy = {
@@ -115,7 +120,7 @@ def validate_policy(record, where: str) -> dict:
     }
     types = [c["type"] for c in policy["coverages"]]
     if len(set(types)) != len(types):
-        raise BadInput(f"{where}: field coverages: a claim type is covered twice")
+        raise BadInput(_("{where}: field coverages: a claim type is covered twice").format(where=where))
     for kind in BENEFICIARY_KINDS:  # orders and shares that hold together (SPC III Art. 12 needs them to); indexes as in the file
         designations([{**b, "kind": "death" if b["kind"] == kind else "other"} for b in policy["beneficiaries"]], where)
     return policy
@@ -123,7 +128,7 @@ def validate_policy(record, where: str) -> dict:
 
 def _person(value, field: str, where: str, *, required_birth: bool = True) -> dict:
     if not isinstance(value, dict):
-        raise BadInput(f"{where}: field {field}: must be an object with name and birth_date")
+        raise BadInput(_("{where}: field {field}: must be an object with name and birth_date").format(where=where, field=field))
     person = {"name": _text(value, "name", where, prefix=field)}
     if required_birth or value.get("birth_date") is not None:
         person["birth_date"] = _date(value, "birth_date", where, prefix=field)
@@ -134,7 +139,7 @@ def _person(value, field: str, where: str, *, required_birth: bool = True) -> di
         if person.get("id_type", "resident_id") == "resident_id":
             problem = resident_id_problem(number)
             if problem:
-                raise BadInput(f"{where}: field {field}.id_number: {problem}")
+                raise BadInput(_("{where}: field {field}.id_number: {problem}").format(where=where, field=field, problem=problem))
         person["id_number"] = number
     if value.get("phone") is not None:
         person["phone"] = _text(value, "phone", where, prefix=field)
@@ -158,46 +163,54 @@ def _beneficiary(value, field: str, where: str) -> dict:
 def _percent(value, field: str, where: str) -> str:
     share = value.get("share")
     if isinstance(share, bool) or not isinstance(share, str | int | float):
-        raise BadInput(f"{where}: field {field}.share: must be a percent, got {share!r}")
-    percent = parse_amount(str(share), f"{where}: field {field}.share")
+        raise BadInput(_("{where}: field {field}.share: must be a percent, got {share!r}").format(where=where, field=field, share=share))
+    percent = parse_amount(str(share), _field(where, f"{field}.share"))
     if percent > 100:
-        raise BadInput(f"{where}: field {field}.share: a share is a percent of at most 100, got {share!r}")
+        raise BadInput(_("{where}: field {field}.share: a share is a percent of at most 100, got {share!r}").format(
+            where=where, field=field, share=share))
     return money(percent)
 
 
 def _coverage(value, field: str, where: str) -> dict:
     if not isinstance(value, dict):
-        raise BadInput(f"{where}: field {field}: must be an object with type and sum_insured")
+        raise BadInput(_("{where}: field {field}: must be an object with type and sum_insured").format(where=where, field=field))
     return {
         "type": _choice(value, "type", CLAIM_TYPES, where, prefix=field),
-        "sum_insured": money(parse_amount(str(value.get("sum_insured")), f"{where}: field {field}.sum_insured")),
+        "sum_insured": money(parse_amount(str(value.get("sum_insured")), _field(where, f"{field}.sum_insured"))),
     }
 
 
 def _list(record, field, where, item, required=True):
     value = record.get(field, None if required else [])
     if not isinstance(value, list) or (required and not value):
-        raise BadInput(f"{where}: field {field}: must be a {'non-empty ' if required else ''}list")
+        problem = _("{where}: field {field}: must be a non-empty list") if required else _("{where}: field {field}: must be a list")
+        raise BadInput(problem.format(where=where, field=field))
     return [item(entry, f"{field}[{i}]", where) for i, entry in enumerate(value)]
 
 
 def _text(record, field, where, prefix=None) -> str:
     value = record.get(field)
     if not isinstance(value, str) or not value.strip():
-        raise BadInput(f"{where}: field {_name(prefix, field)}: must be non-empty text")
-    return clean_text(value, f"{where}: field {_name(prefix, field)}")
+        raise BadInput(_("{where}: field {field}: must be non-empty text").format(where=where, field=_name(prefix, field)))
+    return clean_text(value, _field(where, _name(prefix, field)))
 
 
 def _choice(record, field, choices, where, prefix=None) -> str:
     value = record.get(field)
     if value not in choices:
-        raise BadInput(f"{where}: field {_name(prefix, field)}: must be one of {', '.join(choices)}, got {value!r}")
+        raise BadInput(_("{where}: field {field}: must be one of {choices}, got {value!r}").format(
+            where=where, field=_name(prefix, field), choices=listing(choices), value=value))
     return value
 
 
 def _date(record, field, where, prefix=None) -> str:
     value = record.get(field)
-    return parse_date(value, f"{where}: field {_name(prefix, field)}").isoformat()
+    return parse_date(value, _field(where, _name(prefix, field))).isoformat()
+
+
+def _field(where: str, field: str) -> str:
+    """A field of a record, as messages name it: `policy file record 3 (P-1): field holder.name`."""
+    return _("{where}: field {field}").format(where=where, field=field)
 
 
 def _name(prefix, field):

@@ -28,6 +28,7 @@ import psycopg
 from psycopg import errors as pg_errors
 
 from claims.errors import BadInput, ClaimsError, EnvironmentFailure, Forbidden, IntegrityFailure, NotFound
+from claims.i18n import _
 from claims.records import Claim
 from claims.schema import POSTGRES_TRIGGERS, head_statements, trigger_names
 from claims.storage import CHAIN_HEAD, CLAIM_SNAPSHOT, ConcurrentChange, Store, Tx, _loads, older_schema
@@ -148,9 +149,11 @@ class PostgresStore(Store):
             try:
                 self._conn = psycopg.connect(self.url, autocommit=True, connect_timeout=10)
             except psycopg.OperationalError as exc:
-                raise EnvironmentFailure(f"the database server cannot be reached or refused the login: {_first_line(exc)}") from None
+                raise EnvironmentFailure(_("the database server cannot be reached or refused the login: {reason}").format(
+                    reason=_first_line(exc))) from None
             except psycopg.ProgrammingError as exc:
-                raise BadInput(f"--db {_without_password(self.target)!r} is not a usable PostgreSQL URL: {_first_line(exc)}") from None
+                raise BadInput(_("--db {target!r} is not a usable PostgreSQL URL: {reason}").format(
+                    target=_without_password(self.target), reason=_first_line(exc))) from None
         return self._conn
 
     def login(self) -> str:
@@ -314,7 +317,7 @@ class PostgresStore(Store):
 def _existing(store: PostgresStore) -> ClaimsError:
     from claims.errors import Conflict
 
-    return Conflict(f"{_without_password(store.target)} is already a claims database; nothing was changed")
+    return Conflict(_("{path} is already a claims database; nothing was changed").format(path=_without_password(store.target)))
 
 
 def _has_table(conn: psycopg.Connection, name: str) -> bool:
@@ -335,7 +338,7 @@ def _rollback(conn: psycopg.Connection) -> None:
 
 def _snapshot_id(token: str) -> str:
     if not isinstance(token, str) or not re.fullmatch(r"[0-9A-F]+-[0-9A-F]+-[0-9]+", token):
-        raise IntegrityFailure(f"not a snapshot id: {token!r}")
+        raise IntegrityFailure(_("not a snapshot id: {token!r}").format(token=token))
     return token
 
 
@@ -429,28 +432,30 @@ END $$"""
 def translate_postgres(exc: BaseException, store: PostgresStore | None = None):
     """A psycopg failure as the error family says it, or None."""
     if isinstance(exc, RETRYABLE):
-        return ConcurrentChange(f"another transaction changed the same records first ({_first_line(exc)})")
+        return ConcurrentChange(_("another transaction changed the same records first ({reason})").format(reason=_first_line(exc)))
     if isinstance(exc, pg_errors.UndefinedTable):
         if '"alembic_version"' in str(exc) and store is not None and _meta_exists(store):
             return older_schema()
-        return IntegrityFailure(f"this is not a claims database ({_first_line(exc)}); give --db the database `claims init` made")
+        return IntegrityFailure(_("this is not a claims database ({reason}); give --db the database `claims init` made").format(
+            reason=_first_line(exc)))
     if isinstance(exc, pg_errors.UndefinedColumn):
-        return IntegrityFailure(f"this is not a claims database, or not of this version ({_first_line(exc)})")
+        return IntegrityFailure(_("this is not a claims database, or not of this version ({reason})").format(reason=_first_line(exc)))
     if isinstance(exc, pg_errors.InsufficientPrivilege):
-        return Forbidden(f"refused by the database server: {_first_line(exc)} (docs/postgres.md, Setting up the server)", rule="role")
+        return Forbidden(_("refused by the database server: {reason} (docs/postgres.md, Setting up the server)").format(
+            reason=_first_line(exc)), rule="role")
     if isinstance(exc, pg_errors.UndefinedObject):
         return NotFound(_first_line(exc))
     if isinstance(exc, pg_errors.DiskFull):
-        return EnvironmentFailure("the database server's disk is full; nothing was written")
+        return EnvironmentFailure(_("the database server's disk is full; nothing was written"))
     if isinstance(exc, pg_errors.ReadOnlySqlTransaction):
-        return EnvironmentFailure(f"the database server accepts no writes now ({_first_line(exc)}); nothing was written")
+        return EnvironmentFailure(_("the database server accepts no writes now ({reason}); nothing was written").format(reason=_first_line(exc)))
     if isinstance(exc, psycopg.OperationalError):  # the connection was lost, the server shut down
-        return EnvironmentFailure(f"the database server failed or went away ({_first_line(exc)}); nothing was written")
+        return EnvironmentFailure(_("the database server failed or went away ({reason}); nothing was written").format(reason=_first_line(exc)))
     if isinstance(exc, psycopg.IntegrityError):  # a foreign key or a check refused a row: what was read does not hold together
-        return IntegrityFailure(f"the database refused a row that does not hold together ({_first_line(exc)}); nothing was written "
-                                "— run `claims audit verify` on where it came from")
+        return IntegrityFailure(_("the database refused a row that does not hold together ({reason}); nothing was written "
+                                  "— run `claims audit verify` on where it came from").format(reason=_first_line(exc)))
     if isinstance(exc, psycopg.DataError):
-        return BadInput(f"the database server refused a value: {_first_line(exc)}")
+        return BadInput(_("the database server refused a value: {reason}").format(reason=_first_line(exc)))
     return None
 
 

@@ -76,6 +76,7 @@ def migrate(connection) -> str | None:
     from sqlalchemy import inspect
 
     from claims.errors import IntegrityFailure
+    from claims.i18n import _
 
     config = Config()
     config.set_main_option("script_location", "claims:migrations")
@@ -84,7 +85,7 @@ def migrate(connection) -> str | None:
     if before is None:
         tables = set(inspect(connection).get_table_names())
         if not LEGACY_TABLES <= tables:
-            raise IntegrityFailure("this is not a claims database: it has neither a schema revision nor the tables of release 0.1")
+            raise IntegrityFailure(_("this is not a claims database: it has neither a schema revision nor the tables of release 0.1"))
         command.stamp(config, "0001")
     if before != HEAD:
         command.upgrade(config, "head")

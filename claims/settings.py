@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from claims.canonical import canonical_json, sha256_hex
 from claims.errors import BadInput
+from claims.i18n import _
 from claims.values import money, parse_amount
 
 
@@ -36,14 +37,15 @@ class Settings:
     decision_working_days: int | None = None
 
     @classmethod
-    def from_mapping(cls, data: dict, source: str = "settings") -> Settings:
+    def from_mapping(cls, data: dict, source: str | None = None) -> Settings:
+        source = source or _("settings")
         known = {f.name: f for f in fields(cls)}
         unknown = sorted(set(data) - set(known))
         if unknown:
-            raise BadInput(f"{source}: unknown setting {unknown[0]!r}")
+            raise BadInput(_("{source}: unknown setting {setting!r}").format(source=source, setting=unknown[0]))
         missing = sorted(name for name in set(known) - set(data) if name not in OPTIONAL)
         if missing:
-            raise BadInput(f"{source}: setting {missing[0]!r} is missing")
+            raise BadInput(_("{source}: setting {setting!r} is missing").format(source=source, setting=missing[0]))
         values = {name: _coerce(name, known[name].type, data[name], source) for name in known if name in data}
         settings = cls(**values)
         _ = settings.zone  # fail early on an unknown time zone
@@ -66,7 +68,7 @@ class Settings:
         try:
             return ZoneInfo(self.time_zone)
         except (ZoneInfoNotFoundError, ValueError):
-            raise BadInput(f"settings: unknown time zone {self.time_zone!r}") from None
+            raise BadInput(_("settings: unknown time zone {zone!r}").format(zone=self.time_zone)) from None
 
 
 OPTIONAL = frozenset({"decision_working_days"})
@@ -74,13 +76,14 @@ OPTIONAL = frozenset({"decision_working_days"})
 
 def _coerce(name: str, kind: str, value, source: str):
     if kind == "Decimal":
-        return parse_amount(str(value), f"{source}: {name}")
+        return parse_amount(str(value), _("{source}: {setting}").format(source=source, setting=name))
     if kind in ("int", "int | None"):
         most = 100 if name.endswith("_years") else 3660  # a century, or ten years of days: deadlines add them to dates
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= most:
-            unit = "years" if name.endswith("_years") else "days"
-            raise BadInput(f"{source}: {name} must be a whole number of {unit} from 0 to {most}, got {str(value)[:40]!r}")
+            problem = (_("{source}: {setting} must be a whole number of years from 0 to {most}, got {value!r}") if name.endswith("_years")
+                       else _("{source}: {setting} must be a whole number of days from 0 to {most}, got {value!r}"))
+            raise BadInput(problem.format(source=source, setting=name, most=most, value=str(value)[:40]))
         return value
     if not isinstance(value, str):
-        raise BadInput(f"{source}: {name} must be text, got {value!r}")
+        raise BadInput(_("{source}: {setting} must be text, got {value!r}").format(source=source, setting=name, value=value))
     return value

@@ -37,6 +37,7 @@ from fractions import Fraction
 from math import floor
 
 from claims.errors import BadInput
+from claims.i18n import _
 from claims.values import CENT, clean_text
 
 HUNDRED = Fraction(100)
@@ -52,16 +53,17 @@ class Designation:
     share: Decimal | None  # percent within the order; None when the contract states none (Art. 40: equal)
 
 
-def designations(beneficiaries: Iterable[dict], where: str = "the policy") -> list[Designation]:
+def designations(beneficiaries: Iterable[dict], where: str | None = None) -> list[Designation]:
     """The death designations of a policy's beneficiaries, checked (records of another kind are skipped).
 
     Raises BadInput naming the field (``beneficiaries[i].share`` …) as the policy import reports a bad record.
     """
+    where = where or _("the policy")
     found: list[tuple[int, Designation]] = []
     for index, record in enumerate(beneficiaries):
-        field = f"{where}: field beneficiaries[{index}]"
+        field = _("{where}: field {field}").format(where=where, field=f"beneficiaries[{index}]")
         if not isinstance(record, dict):
-            raise BadInput(f"{field}: must be an object")
+            raise BadInput(_("{field}: must be an object").format(field=field))
         if record.get("kind", "death") == "death":
             found.append((index, _designation(record, field)))
     for order in sorted({d.order for _, d in found}):
@@ -69,7 +71,7 @@ def designations(beneficiaries: Iterable[dict], where: str = "the policy") -> li
     return [d for _, d in found]
 
 
-def entitled_shares(beneficiaries: Iterable[dict], out: Collection[str] = frozenset(), where: str = "the policy") -> dict[str, Fraction]:
+def entitled_shares(beneficiaries: Iterable[dict], out: Collection[str] = frozenset(), where: str | None = None) -> dict[str, Fraction]:
     """Who takes the death benefit and their exact percentage (SPC III Art. 12), by name; ``{}`` when it is the estate.
 
     `out` holds the names of beneficiaries with no right; names the policy does not designate are ignored.
@@ -115,7 +117,7 @@ def _designation(record: dict, field: str) -> Designation:
 def _name(record: dict, field: str) -> str:
     name = record.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise BadInput(f"{field}.name: must be non-empty text")
+        raise BadInput(_("{field}.name: must be non-empty text").format(field=field))
     return clean_text(name, f"{field}.name")
 
 
@@ -124,7 +126,7 @@ def _order(record: dict, field: str) -> int:
     if order is None:
         return 1
     if type(order) is not int or order < 1:
-        raise BadInput(f"{field}.order: must be a whole number from 1 (受益顺序, 1 first), got {order!r}")
+        raise BadInput(_("{field}.order: must be a whole number from 1 (受益顺序, 1 first), got {order!r}").format(field=field, order=order))
     return order
 
 
@@ -134,7 +136,8 @@ def _share(record: dict, field: str) -> Decimal | None:
         return None
     text = str(share).strip() if isinstance(share, str | int | float) and not isinstance(share, bool) else ""
     if not _PERCENT.fullmatch(text) or not 0 < Decimal(text) <= 100:
-        raise BadInput(f"{field}.share: must be a percent above 0 and at most 100 with at most two decimal places, got {share!r}")
+        raise BadInput(_("{field}.share: must be a percent above 0 and at most 100 with at most two decimal places, got {share!r}").format(
+            field=field, share=share))
     return Decimal(text).quantize(CENT)
 
 
@@ -143,7 +146,8 @@ def _check_order(order: int, group: list[tuple[int, Designation]], where: str) -
     seen: set[str] = set()
     for index, d in group:
         if d.name in seen:
-            raise BadInput(f"{where}: field beneficiaries[{index}].name: {d.name} is designated twice in order {order}")
+            raise BadInput(_("{where}: field beneficiaries[{index}].name: {name} is designated twice in order {order}").format(
+                where=where, index=index, name=d.name, order=order))
         seen.add(d.name)
     stated = [d for _, d in group if d.share is not None]
     if not stated:
@@ -151,12 +155,14 @@ def _check_order(order: int, group: list[tuple[int, Designation]], where: str) -
     for index, d in group:
         if d.share is None:
             raise BadInput(
-                f"{where}: field beneficiaries[{index}].share: order {order} states a share for {stated[0].name} but none for "
-                f"{d.name}; state a share for every beneficiary of an order or for none (then they are equal, Insurance Law Art. 40)"
+                _("{where}: field beneficiaries[{index}].share: order {order} states a share for {stated} but none for "
+                  "{name}; state a share for every beneficiary of an order or for none (then they are equal, Insurance Law Art. 40)").format(
+                    where=where, index=index, order=order, stated=stated[0].name, name=d.name)
             )
     total = sum(d.share for d in stated)
     if total != 100:
-        raise BadInput(f"{where}: field beneficiaries.share: the shares of order {order} add up to {total}, not 100.00")
+        raise BadInput(_("{where}: field beneficiaries.share: the shares of order {order} add up to {total}, not 100.00").format(
+            where=where, order=order, total=total))
 
 
 def _weight(d: Designation) -> Fraction:

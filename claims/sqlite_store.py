@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from claims.errors import BadInput, ClaimsError, Conflict, EnvironmentFailure, IntegrityFailure, NotFound
+from claims.i18n import _
 from claims.schema import head_statements, trigger_names
 from claims.storage import Store, Tx, older_schema
 
@@ -41,7 +42,7 @@ def sqlite_path(target: str) -> str:
         return target
     scheme, _, path = target.partition(":///")
     if scheme != "sqlite" or not path:
-        raise BadInput(f"--db {target!r}: give a file path, sqlite:///path or postgresql://user@host:port/db")
+        raise BadInput(_("--db {target!r}: give a file path, sqlite:///path or postgresql://user@host:port/db").format(target=target))
     return path
 
 
@@ -75,7 +76,7 @@ class SQLiteTx(Tx):
                 raise older_schema() from None
             if "no such table" not in str(exc) and "no such column" not in str(exc):
                 raise  # a busy, full or unreadable file: the store says which
-            raise IntegrityFailure(f"this is not a claims database ({exc}); give --db the file `claims init` made") from None
+            raise IntegrityFailure(_("this is not a claims database ({reason}); give --db the file `claims init` made").format(reason=exc)) from None
 
     def _has_table(self, name: str) -> bool:
         return self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name", {"name": name}).fetchone() is not None
@@ -118,7 +119,7 @@ class SQLiteStore(Store):
                 self._build(temporary, initialise)
             _put_in_place(temporary, target)
         except FileExistsError:
-            raise Conflict(f"{self.path} was created by someone else meanwhile; nothing was changed") from None
+            raise Conflict(_("{path} was created by someone else meanwhile; nothing was changed").format(path=self.path)) from None
         except OSError as exc:
             raise translate_sqlite(exc, self.path) from exc
         finally:
@@ -141,10 +142,10 @@ class SQLiteStore(Store):
             with self.read() as tx:
                 tx.meta("settings_version")
         except ClaimsError:
-            raise IntegrityFailure(f"{self.path} exists and is not a claims database; nothing was changed") from None
+            raise IntegrityFailure(_("{path} exists and is not a claims database; nothing was changed").format(path=self.path)) from None
         finally:
             self.close()
-        raise Conflict(f"{self.path} is already a claims database; nothing was changed")
+        raise Conflict(_("{path} is already a claims database; nothing was changed").format(path=self.path))
 
     def login(self) -> str:
         """The acting user outside training databases: for SQLite, the operating-system login."""
@@ -259,15 +260,17 @@ def _check_place(path: str, create: bool) -> None:
         return
     place = Path(path)
     if place.is_dir():
-        raise BadInput(f"--db {path!r} is a folder; give the path of a database file")
+        raise BadInput(_("--db {path!r} is a folder; give the path of a database file").format(path=path))
     if create:
         folder = place.parent
         if not folder.is_dir():
-            raise BadInput(f"--db {path!r}: the folder {str(folder)!r} does not exist; create it first")
+            raise BadInput(_("--db {path!r}: the folder {folder!r} does not exist; create it first").format(path=path, folder=str(folder)))
     elif not place.exists():
         folder = place.parent
-        where = "" if folder.is_dir() else f" (the folder {str(folder)!r} does not exist)"
-        raise NotFound(f"no claims database at {path!r}{where}: run `claims init` first, or give --db")
+        if folder.is_dir():
+            raise NotFound(_("no claims database at {path!r}: run `claims init` first, or give --db").format(path=path))
+        raise NotFound(_("no claims database at {path!r} (the folder {folder!r} does not exist): run `claims init` first, or give "
+                         "--db").format(path=path, folder=str(folder)))
 
 
 def _create_schema(path: str) -> None:
@@ -367,7 +370,7 @@ SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 13, 14, 26
 def translate_sqlite(exc: BaseException, path: str | None = None):
     """A database failure in the words of the error family, or None if it is not one (`path`: the database file)."""
     if isinstance(exc, MemoryError):
-        return EnvironmentFailure("out of memory; nothing was written")
+        return EnvironmentFailure(_("out of memory; nothing was written"))
     if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
         return _os_failure(exc)
     if not isinstance(exc, sqlite3.DatabaseError):
@@ -375,32 +378,33 @@ def translate_sqlite(exc: BaseException, path: str | None = None):
     text = str(exc)
     code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
     if code == SQLITE_FULL or "disk is full" in text or (code in (SQLITE_IOERR, SQLITE_CANTOPEN) and _disk_full(path)):
-        return EnvironmentFailure("disk full: there is no room beside the database (SQLite needs some to open it, and every write "
-                                  "needs some); nothing was written — free some space and try again")
+        return EnvironmentFailure(_("disk full: there is no room beside the database (SQLite needs some to open it, and every write "
+                                    "needs some); nothing was written — free some space and try again"))
     if code == SQLITE_READONLY or "readonly database" in text:
-        return EnvironmentFailure("the database file or its folder is read-only for you; nothing was written "
-                                  "(docs/security.md, Sharing one SQLite file)")
+        return EnvironmentFailure(_("the database file or its folder is read-only for you; nothing was written "
+                                    "(docs/security.md, Sharing one SQLite file)"))
     if code == SQLITE_CANTOPEN or "unable to open" in text:
-        return EnvironmentFailure(f"the database cannot be opened ({text}): check that you may read and write it and its folder")
+        return EnvironmentFailure(_("the database cannot be opened ({reason}): check that you may read and write it and its folder").format(
+            reason=text))
     if code == SQLITE_IOERR or "disk I/O error" in text:
-        return EnvironmentFailure(f"the disk failed while using the database ({text}); nothing was written")
+        return EnvironmentFailure(_("the disk failed while using the database ({reason}); nothing was written").format(reason=text))
     if code in (SQLITE_BUSY, SQLITE_LOCKED) or "locked" in text or "busy" in text:
-        return Conflict(f"the database is busy with another writer; try again ({text})")
+        return Conflict(_("the database is busy with another writer; try again ({reason})").format(reason=text))
     if code in (SQLITE_CORRUPT, SQLITE_NOTADB) or "not a database" in text or "malformed" in text or "no such table" in text:
-        return IntegrityFailure(f"the database is damaged or not a claims database ({text})")
+        return IntegrityFailure(_("the database is damaged or not a claims database ({reason})").format(reason=text))
     if "decode to UTF-8" in text:
         column = text.split("column ", 1)[-1].split(" with text", 1)[0]
-        return IntegrityFailure(f"the database holds text that is not UTF-8 (column {column}): it was written outside this tool; "
-                                "`claims audit verify` names the row")
+        return IntegrityFailure(_("the database holds text that is not UTF-8 (column {column}): it was written outside this tool; "
+                                  "`claims audit verify` names the row").format(column=column))
     if "no such column" in text:
-        return IntegrityFailure(f"this is not a claims database, or not of this version ({text})")
+        return IntegrityFailure(_("this is not a claims database, or not of this version ({reason})").format(reason=text))
     if "append-only" in text:
-        return IntegrityFailure(f"refused by the database: {text}")
+        return IntegrityFailure(_("refused by the database: {reason}").format(reason=text))
     if isinstance(exc, sqlite3.IntegrityError) and "UNIQUE constraint failed: audit_event" in text:
-        return Conflict("an audit event of this chain was written by someone else first; nothing was written, try again")
+        return Conflict(_("an audit event of this chain was written by someone else first; nothing was written, try again"))
     if isinstance(exc, sqlite3.IntegrityError):
-        return IntegrityFailure(f"the database refused a row that does not hold together ({text}); nothing was written — run "
-                                "`claims audit verify` on where it came from")
+        return IntegrityFailure(_("the database refused a row that does not hold together ({reason}); nothing was written — run "
+                                  "`claims audit verify` on where it came from").format(reason=text))
     return None
 
 
@@ -408,7 +412,8 @@ def _os_failure(exc: OSError) -> EnvironmentFailure:
     import errno
 
     if exc.errno == errno.ENOSPC:
-        return EnvironmentFailure("disk full: nothing was written (free some space and try again)")
+        return EnvironmentFailure(_("disk full: nothing was written (free some space and try again)"))
     if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return EnvironmentFailure(f"{exc.strerror}: {exc.filename or 'the database'} (check the permissions of the file and its folder)")
+        return EnvironmentFailure(_("{reason}: {file} (check the permissions of the file and its folder)").format(
+            reason=exc.strerror, file=exc.filename or _("the database")))
     return EnvironmentFailure(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))

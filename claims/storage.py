@@ -27,6 +27,7 @@ from claims.audit import ADMIN_CHAIN, AuditEvent, from_row
 from claims.canonical import canonical_json, sha256_hex, undecodable
 from claims.chain import EVENT_COLUMNS, StoredEvent
 from claims.errors import BadInput, Conflict, IntegrityFailure, NotFound
+from claims.i18n import _
 from claims.records import Claim, people_of, snapshot_form
 from claims.schema import HEAD
 from claims.settings import Settings
@@ -65,9 +66,9 @@ UPDATE_POLICY = "UPDATE policy SET body = :body, digest = :digest WHERE number =
 def open_store(target: str, *, create: bool = False) -> Store:
     """The database a ``--db`` target names: PostgreSQL for a ``postgresql://`` URL, else an SQLite file."""
     if not target or not target.strip():
-        raise BadInput("--db must name a database: a file path, sqlite:///path or a PostgreSQL URL")
+        raise BadInput(_("--db must name a database: a file path, sqlite:///path or a PostgreSQL URL"))
     if "\x00" in target:
-        raise BadInput("--db must not contain a NUL character")
+        raise BadInput(_("--db must not contain a NUL character"))
     scheme = target.partition("://")[0].lower() if "://" in target else ""
     if scheme in ("postgresql", "postgres", "postgresql+psycopg"):
         from claims.postgres_store import PostgresStore  # psycopg is imported only for a server target
@@ -112,8 +113,8 @@ class Store:
             except ConcurrentChange as change:
                 attempt += 1
                 if attempt >= ATTEMPTS:
-                    raise Conflict(f"the database stayed busy with others' changes after {ATTEMPTS} attempts; nothing was written, "
-                                   f"try again ({change.message})") from change
+                    raise Conflict(_("the database stayed busy with others' changes after {attempts} attempts; nothing was written, "
+                                     "try again ({reason})").format(attempts=ATTEMPTS, reason=change.message)) from change
                 self.retries += 1
                 time.sleep(random.uniform(0, min(0.1, 0.002 * 2**attempt)))
 
@@ -176,8 +177,8 @@ class Store:
 
     def setup(self, admin: str | None = None) -> dict:
         """A server's set-up by its administrator; an SQLite file has none (its file permissions decide)."""
-        raise BadInput("`claims db setup` prepares a PostgreSQL database; an SQLite file needs none — who may read and write it "
-                       "is decided by its file permissions (docs/security.md, Sharing one SQLite file)")
+        raise BadInput(_("`claims db setup` prepares a PostgreSQL database; an SQLite file needs none — who may read and write it "
+                         "is decided by its file permissions (docs/security.md, Sharing one SQLite file)"))
 
     def logins_missing(self, tx: Tx) -> list[str]:
         """Registered users whom the database cannot yet authenticate (a server's logins are its administrator's to make)."""
@@ -187,9 +188,11 @@ class Store:
 
 def older_schema(revision: str | None = None) -> BadInput:
     """A database whose schema is older than this program's (exit 2, naming the command that upgrades it)."""
-    which = f"revision {revision}" if revision else "from before schema revisions"
-    return BadInput(f"this database's schema ({which}) is older than this program's ({HEAD}): an admin brings it up to date with "
-                    "`claims db upgrade` (docs/cli.md, db upgrade)")
+    if revision:
+        return BadInput(_("this database's schema (revision {revision}) is older than this program's ({head}): an admin brings it up "
+                          "to date with `claims db upgrade` (docs/cli.md, db upgrade)").format(revision=revision, head=HEAD))
+    return BadInput(_("this database's schema (from before schema revisions) is older than this program's ({head}): an admin brings "
+                      "it up to date with `claims db upgrade` (docs/cli.md, db upgrade)").format(head=HEAD))
 
 
 class ConcurrentChange(Conflict):
@@ -264,12 +267,13 @@ class Tx:
         """Refuse (exit 7) a database that is not a claims database: another program's, or an unfinished init. (A missing
         ``meta`` table fails the read itself; the back end translates that failure.)"""
         if self.meta("settings_version") is None:
-            raise IntegrityFailure("this is not a claims database (it holds no settings in force); give --db the file `claims init` made")
+            raise IntegrityFailure(_("this is not a claims database (it holds no settings in force); give --db the file `claims init` "
+                                     "made"))
         revision = self.meta("@schema")
         if revision != HEAD:
             raise older_schema(revision) if revision is None or revision < HEAD else BadInput(
-                f"this database's schema (revision {revision}) is newer than this program's ({HEAD}): "
-                "use the claims version that upgraded it")
+                _("this database's schema (revision {revision}) is newer than this program's ({head}): "
+                  "use the claims version that upgraded it").format(revision=revision, head=HEAD))
 
     meta_statement = ALL_META
 
@@ -299,12 +303,12 @@ class Tx:
             except (ValueError, TypeError, KeyError):
                 training = None
             if type(training) is not bool:
-                raise IntegrityFailure("the database has no readable init event: it is not a claims database, or `claims init` "
-                                       "did not finish")
+                raise IntegrityFailure(_("the database has no readable init event: it is not a claims database, or `claims init` "
+                                         "did not finish"))
             stored = self.meta("training")
             if strict and stored is not None and stored != ("1" if training else "0"):
-                raise IntegrityFailure(f"meta.training says {stored!r} but the audited init event says training={training}: "
-                                       "the database was altered; run `claims audit verify`")
+                raise IntegrityFailure(_("meta.training says {stored!r} but the audited init event says training={training}: "
+                                         "the database was altered; run `claims audit verify`").format(stored=stored, training=training))
             self._training, self._training_checked = training, strict
         return self._training
 
@@ -319,10 +323,11 @@ class Tx:
         rows = self.all_rows(SETTINGS_BODY, {"version": version})
         body = rows[0][0] if rows else None
         if body is None:
-            raise IntegrityFailure(f"settings version {version} is referenced but not stored")
+            raise IntegrityFailure(_("settings version {version} is referenced but not stored").format(version=version))
         if undecodable(body):
-            raise IntegrityFailure(f"settings version {version[:12]}… is not UTF-8 text: it was written outside this tool")
-        return Settings.from_mapping(json.loads(body), f"settings version {version[:12]}")
+            raise IntegrityFailure(_("settings version {version}… is not UTF-8 text: it was written outside this tool").format(
+                version=version[:12]))
+        return Settings.from_mapping(json.loads(body), _("settings version {version}").format(version=version[:12]))
 
     def put_settings(self, settings: Settings) -> None:
         if self.value(SETTINGS_BODY, {"version": settings.version}) is None:
@@ -382,7 +387,7 @@ class Tx:
         """The claim, or NotFound (exit 3)."""
         claim = self.claim(claim_id)
         if claim is None:
-            raise NotFound(f"claim {claim_id!r} not found", claim=claim_id)
+            raise NotFound(_("claim {claim!r} not found").format(claim=claim_id), claim=claim_id)
         return claim
 
     def next_claim_number(self) -> int:
@@ -408,7 +413,8 @@ class Tx:
     def updated_one(self, cursor, claim_id: str) -> None:
         """The version check: the UPDATE must have found the claim at the version read (else someone changed it first)."""
         if cursor.rowcount != 1:
-            raise Conflict(f"claim {claim_id} was changed by someone else first; reload it and try again", claim=claim_id)
+            raise Conflict(_("claim {claim} was changed by someone else first; reload it and try again").format(claim=claim_id),
+                           claim=claim_id)
 
     def due_claims(self, *, states=(), claim_type=None, due_before=None, policy=None, assignee=None, actor=None, person=None,
                    limit=None):
@@ -456,8 +462,8 @@ class Tx:
         except Exception as exc:
             if not self.seq_taken(exc):
                 raise
-            raise self.taken(f"audit event {events[0].claim_id} seq {events[0].seq} was written by someone else first; try again",
-                             claim=events[0].claim_id) from exc
+            raise self.taken(_("audit event {chain} seq {seq} was written by someone else first; try again").format(
+                chain=events[0].claim_id, seq=events[0].seq), claim=events[0].claim_id) from exc
 
     def sent(self) -> None:
         """The statements so far have reached the database and their failures are known (a back end that sends several at

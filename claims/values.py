@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from operator import mul
 
 from claims.errors import BadInput
+from claims.i18n import _
 
 _AMOUNT = re.compile(r"[0-9]+(\.[0-9]{1,2})?")  # ASCII digits only: "١٠٠" and "１００" are not amounts here
 CENT = Decimal("0.01")
@@ -15,19 +16,22 @@ MAX_DIGITS = 15  # whole-number digits of an amount: up to 999,999,999,999,999.9
 EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)  # the dates this tool reasons about (deadlines add years to them)
 
 
-def parse_amount(text: str, field: str = "amount") -> Decimal:
+def parse_amount(text: str, field: str | None = None) -> Decimal:
     """A positive decimal with at most two places (docs/cli.md, Conventions)."""
+    field = field or _("amount")
     text = str(text).strip()
     if not _AMOUNT.fullmatch(text):
-        raise BadInput(f"{field} must be a positive amount in digits 0-9 with at most two decimal places, got {_shown(text)}")
+        raise BadInput(_("{field} must be a positive amount in digits 0-9 with at most two decimal places, got {value}").format(
+            field=field, value=_shown(text)))
     if len(text.split(".")[0].lstrip("0")) > MAX_DIGITS:
-        raise BadInput(f"{field} is too large: at most {MAX_DIGITS} digits before the decimal point (999,999,999,999,999.99)")
+        raise BadInput(_("{field} is too large: at most {digits} digits before the decimal point (999,999,999,999,999.99)").format(
+            field=field, digits=MAX_DIGITS))
     try:
         value = Decimal(text)
     except InvalidOperation:  # pragma: no cover - the pattern already rules this out
-        raise BadInput(f"{field} is not a number: {_shown(text)}") from None
+        raise BadInput(_("{field} is not a number: {value}").format(field=field, value=_shown(text))) from None
     if value <= 0:
-        raise BadInput(f"{field} must be greater than zero, got {_shown(text)}")
+        raise BadInput(_("{field} must be greater than zero, got {value}").format(field=field, value=_shown(text)))
     return value.quantize(CENT)
 
 
@@ -38,10 +42,10 @@ def _shown(text: str) -> str:
 def text_problem(text: str) -> str | None:
     """What makes a word unusable as text at all: a NUL, or a lone surrogate (bytes that were not UTF-8)."""
     if "\x00" in text:
-        return "a NUL character"
+        return _("a NUL character")
     for char in text:
         if 0xD800 <= ord(char) <= 0xDFFF:
-            return "bytes that are not UTF-8 text" if 0xDC80 <= ord(char) <= 0xDCFF else "a lone surrogate"
+            return _("bytes that are not UTF-8 text") if 0xDC80 <= ord(char) <= 0xDCFF else _("a lone surrogate")
     return None
 
 
@@ -52,24 +56,27 @@ def clean_text(text, field: str, *, lines: bool = False) -> str:
     (``\\ud800`` from a JSON file) cannot even be written as UTF-8. Line breaks and tabs are kept where `lines`.
     """
     if not isinstance(text, str):
-        raise BadInput(f"{field} must be text, got {text!r}")
+        raise BadInput(_("{field} must be text, got {value!r}").format(field=field, value=text))
     if not text.strip():
-        raise BadInput(f"{field} must not be empty")
+        raise BadInput(_("{field} must not be empty").format(field=field))
     for char in text:
         code = ord(char)
         if (code < 32 and not (lines and char in "\n\t\r")) or code == 127 or 0xD800 <= code <= 0xDFFF:
-            what = "a NUL character" if code == 0 else ("a lone surrogate" if code >= 0xD800 else f"the control character U+{code:04X}")
-            raise BadInput(f"{field} must not contain {what}")
+            what = _("a NUL character") if code == 0 else (
+                _("a lone surrogate") if code >= 0xD800 else _("the control character U+{code}").format(code=f"{code:04X}"))
+            raise BadInput(_("{field} must not contain {what}").format(field=field, what=what))
     return text.strip()
 
 
-def user_name(text, field: str = "the user name") -> str:
+def user_name(text, field: str | None = None) -> str:
     """A user's name: as the operating system or the database server spells the login (at most 63 bytes)."""
+    field = field or _("the user name")
     name = clean_text(text, field)
     if name != text:
-        raise BadInput(f"{field} must not begin or end with spaces, got {text!r}")
+        raise BadInput(_("{field} must not begin or end with spaces, got {value!r}").format(field=field, value=text))
     if len(name.encode("utf-8")) > 63:
-        raise BadInput(f"{field} is too long: at most 63 bytes (a login name), got {len(name.encode('utf-8'))}")
+        raise BadInput(_("{field} is too long: at most 63 bytes (a login name), got {bytes}").format(
+            field=field, bytes=len(name.encode("utf-8"))))
     return name
 
 
@@ -78,33 +85,36 @@ def money(value: Decimal | None) -> str | None:
     return None if value is None else str(Decimal(value).quantize(CENT))
 
 
-def parse_date(text: str, field: str = "date") -> date:
+def parse_date(text: str, field: str | None = None) -> date:
     """An ISO date (YYYY-MM-DD) between 1900 and 2999."""
+    field = field or _("date")
     try:
         value = date.fromisoformat(str(text))
     except ValueError:
-        raise BadInput(f"{field} must be an ISO date (YYYY-MM-DD), got {_shown(str(text))}") from None
+        raise BadInput(_("{field} must be an ISO date (YYYY-MM-DD), got {value}").format(field=field, value=_shown(str(text)))) from None
     within_calendar(value, field)
     return value
 
 
-def parse_timestamp(text: str, field: str = "timestamp", tz=None) -> datetime:
+def parse_timestamp(text: str, field: str | None = None, tz=None) -> datetime:
     """An ISO date or timestamp between 1900 and 2999; a naive value is read in the given zone."""
+    field = field or _("timestamp")
     try:
         value = datetime.fromisoformat(str(text))
     except ValueError:
-        raise BadInput(f"{field} must be an ISO date or timestamp, got {_shown(str(text))}") from None
+        raise BadInput(_("{field} must be an ISO date or timestamp, got {value}").format(field=field, value=_shown(str(text)))) from None
     within_calendar(value.date(), field)
     if value.tzinfo is None:
         if tz is None:
-            raise BadInput(f"{field} needs a UTC offset, got {_shown(str(text))}")
+            raise BadInput(_("{field} needs a UTC offset, got {value}").format(field=field, value=_shown(str(text))))
         value = value.replace(tzinfo=tz)
     return value
 
 
 def within_calendar(day: date, field: str) -> None:
     if not EARLIEST <= day <= LATEST:
-        raise BadInput(f"{field} must lie between {EARLIEST} and {LATEST}, got {day.isoformat()}")
+        raise BadInput(_("{field} must lie between {earliest} and {latest}, got {day}").format(
+            field=field, earliest=EARLIEST, latest=LATEST, day=day.isoformat()))
 
 
 def add_years(day: date, years: int) -> date:
@@ -131,13 +141,13 @@ _CHECK = "10X98765432"
 def resident_id_problem(number: str) -> str | None:
     """Why an 18-character resident ID number is invalid (GB 11643), or None."""
     if len(number) != 18 or not number[:17].isdigit():
-        return "a resident ID number has 17 digits and a check character (18 characters)"
+        return _("a resident ID number has 17 digits and a check character (18 characters)")
     if number[17].upper() != _check_character(number[:17]):
-        return "the resident ID number's check digit is wrong (GB 11643)"
+        return _("the resident ID number's check digit is wrong (GB 11643)")
     try:
         date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
-        return "the resident ID number does not hold a valid birth date (GB 11643)"
+        return _("the resident ID number does not hold a valid birth date (GB 11643)")
     return None
 
 

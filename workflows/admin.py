@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from claims.audit import ADMIN_CHAIN, seal
-from claims.errors import BadInput, Conflict, Forbidden, NotFound, RuleRefused
+from claims.errors import BadInput, Conflict, Forbidden, NotFound
+from claims.i18n import N_, _, listing, name
 from claims.schema import HEAD
 from claims.settings import Settings
 from claims.storage import Tx, open_store
 from claims.values import money, parse_amount, user_name
 from workflows.clock import Clock, stamp
-from workflows.office import CURRENT_SETTINGS, TRAINING, Office, acting_name, parse_now, read_settings
+from workflows.guards import refused
+from workflows.office import CLOCK_ONLY_IN_TRAINING, CURRENT_SETTINGS, TRAINING, Office, acting_name, parse_now, read_settings
 from workflows.roles import ROLES
 from workflows.views import masked
 
 LIMITED_ROLES = ("handler", "senior")
+HOUSE_RULE = N_("house rule")
 
 
 def init(target: str, *, training: bool, settings_file: str | None, asked: str | None, now_text: str | None) -> dict:
@@ -21,7 +24,7 @@ def init(target: str, *, training: bool, settings_file: str | None, asked: str |
     settings = read_settings(settings_file)
     now = parse_now(now_text, settings)
     if now is not None and not training:
-        raise Forbidden("CLAIMS_NOW may only be set for a database created with `claims init --training`", rule="clock")
+        raise Forbidden(_(CLOCK_ONLY_IN_TRAINING), rule="clock")
     store = open_store(target, create=True)
     name = acting_name(asked, store.login(), training)
     when = now or Clock().now()
@@ -49,8 +52,8 @@ def add_user(office: Office, name: str, role: str, limit: str | None) -> dict:
         admin = _admin_at_work(office, tx, "user")
         current = tx.user(name)
         if current is not None:
-            raise Conflict(f"user {name} already exists ({_role_text(current['role'], current['limit'])}); "
-                           f"change a role or limit with `claims user role {name} --role …`", rule="user_exists")
+            raise Conflict(_("user {user} already exists ({role}); change a role or limit with `claims user role {user} --role …`").format(
+                user=name, role=_role_text(current["role"], current["limit"])), rule="user_exists")
         tx.put_user(name, role, limit)
         _enforce_role(office, tx, name, role)
         _admin_event(tx, admin, office.now(tx), office.settings(tx), "user_add", {"user": name, "role": role, "limit": limit})
@@ -67,7 +70,7 @@ def change_role(office: Office, name: str, role: str, limit: str | None) -> dict
         admin = _admin_at_work(office, tx, "user")
         current = tx.user(name)
         if current is None:
-            raise NotFound(f"user {name!r} is not registered: add them with `claims user add`")
+            raise NotFound(_("user {user!r} is not registered: add them with `claims user add`").format(user=name))
         _keep_an_admin(tx, current, role)
         tx.put_user(name, role, limit)
         _enforce_role(office, tx, name, role)
@@ -92,27 +95,29 @@ def _enforce_role(office: Office, tx: Tx, name: str, role: str) -> None:
 
 def _limit(role: str, limit: str | None) -> str | None:
     if role not in ROLES:
-        raise BadInput(f"--role must be one of {', '.join(ROLES)}, got {role!r}")
+        raise BadInput(_("--role must be one of {roles}, got {role!r}").format(roles=listing(ROLES), role=role))
     if limit is not None and role not in LIMITED_ROLES:
-        raise BadInput(f"--limit applies to handlers and seniors, not to the {role} role")
+        raise BadInput(_("--limit applies to handlers and seniors, not to the {role} role").format(role=name("role", role)))
     return money(parse_amount(limit, "--limit")) if limit is not None else None
 
 
 def _role_text(role: str, limit: str | None) -> str:
-    return f"{role}, limit {limit}" if limit else role
+    role = name("role", role)
+    return _("{role}, limit {limit}").format(role=role, limit=limit) if limit else role
 
 
 def _keep_an_admin(tx: Tx, current: dict, role: str) -> None:
     """Changing the role of the last admin would lock everyone out of administration."""
     if current["role"] == "admin" and role != "admin" and tx.count_users("admin") == 1:
-        raise RuleRefused(f"refused: {current['name']} is the only admin; register another admin first (house rule)", rule="last_admin")
+        raise refused(_("{user} is the only admin; register another admin first").format(user=current["name"]), HOUSE_RULE,
+                      "last_admin", None)
 
 
 def show_policy(office: Office, number: str) -> dict:
     with office.store.read() as tx:
         policy = tx.policy(number)
         if policy is None:
-            raise NotFound(f"policy {number!r} not found")
+            raise NotFound(_("policy {policy!r} not found").format(policy=number))
         user = office.authorized_user(tx, "policy")
     return masked(policy, user)
 

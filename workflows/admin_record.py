@@ -16,6 +16,7 @@ from claims.audit import ADMIN_CHAIN
 from claims.canonical import canonical_json, sha256_hex
 from claims.chain import ChainCheck, Problem
 from claims.errors import ClaimsError
+from claims.i18n import _, name
 from claims.settings import Settings
 from claims.storage import Tx
 from workflows.roles import may_run
@@ -75,9 +76,9 @@ class AdminRecord:
         """Why the policy version `digest` cannot have been what a step at `now` read of policy `number`, or None."""
         found = self.policy_versions.get(digest)
         if found is None or found[0] != number:
-            return f"no policy import attests the version of {number} it records"
+            return _("no policy import attests the version of {policy} it records").format(policy=number)
         if not self.training and self.import_times[found[1]] > now:
-            return f"the version of {number} it records was imported only later (admin seq {found[1]})"
+            return _("the version of {policy} it records was imported only later (admin seq {seq})").format(policy=number, seq=found[1])
         return None
 
     def register(self, name: str, role: str, limit: str | None, when: datetime) -> None:
@@ -107,8 +108,9 @@ def read_admin_record(tx: Tx, watch: int | None = None, *, prove_policies: bool 
 
 
 def future_problem(chain: str, row, record: AdminRecord) -> Problem:
-    return Problem(chain, row.seq, "at", f"the event is dated {row.at}, after this verification ({record.checked_at.isoformat()}): "
-                                         "outside a training database nobody chooses the clock")
+    return Problem(chain, row.seq, "at", _("the event is dated {at}, after this verification ({checked_at}): "
+                                           "outside a training database nobody chooses the clock").format(
+        at=row.at, checked_at=record.checked_at.isoformat()))
 
 
 def _time(text) -> datetime | None:
@@ -123,19 +125,23 @@ def _check_previous(record: AdminRecord, row, payload: dict) -> None:
     """A user_add is for a new name; a user_role's previous role and limit are what the chain had registered."""
     current = record.registered().get(payload["user"])
     if row.event == "user_add" and current is not None:
-        record.problems.append(Problem(ADMIN_CHAIN, row.seq, "user", f"user_add registers {payload['user']} again"))
+        record.problems.append(Problem(ADMIN_CHAIN, row.seq, "user", _("user_add registers {user} again").format(user=payload["user"])))
     if row.event == "user_role" and current != (payload.get("previous_role"), payload.get("previous_limit")):
-        record.problems.append(Problem(ADMIN_CHAIN, row.seq, "user", f"user_role says {payload['user']} was "
-                                       f"{_role((payload.get('previous_role'), payload.get('previous_limit')))}, the chain says "
-                                       f"{_role(current) if current else 'not registered'}"))
+        was = _role((payload.get("previous_role"), payload.get("previous_limit")))
+        if current:
+            problem = _("user_role says {user} was {was}, the chain says {role}").format(user=payload["user"], was=was, role=_role(current))
+        else:
+            problem = _("user_role says {user} was {was}, the chain says not registered").format(user=payload["user"], was=was)
+        record.problems.append(Problem(ADMIN_CHAIN, row.seq, "user", problem))
 
 
 def _prove_training(tx: Tx, record: AdminRecord) -> None:
     """Whether the database is a training one is decided once, by the init event; meta must still say so."""
     stored = audit_reads.meta_value(tx, "training")
     if stored is not None and stored != ("1" if record.training else "0"):
-        record.problems.append(Problem(ADMIN_CHAIN, 1, "training", f"meta.training is {stored!r}, but the init event says "
-                                       f"training={str(record.training).lower()}: the database was altered"))
+        record.problems.append(Problem(ADMIN_CHAIN, 1, "training", _("meta.training is {stored!r}, but the init event says "
+                                                                     "training={training}: the database was altered").format(
+            stored=stored, training=str(record.training).lower())))
 
 
 def _prove_policies(tx: Tx, record: AdminRecord) -> None:
@@ -144,15 +150,16 @@ def _prove_policies(tx: Tx, record: AdminRecord) -> None:
     for number, digest, body in audit_reads.policy_versions(tx):
         attested = record.policy_versions.get(digest)
         if _body_digest(body) != digest:
-            problems.append(Problem(ADMIN_CHAIN, None, "policy", f"a stored version of policy {number} was edited: "
-                                    "its body no longer hashes to its digest"))
+            problems.append(Problem(ADMIN_CHAIN, None, "policy", _("a stored version of policy {policy} was edited: "
+                                                                   "its body no longer hashes to its digest").format(policy=number)))
         elif attested is None or attested[0] != number:
-            problems.append(Problem(ADMIN_CHAIN, None, "policy", f"a stored version of policy {number} was never attested by "
-                                    "a policy import"))
+            problems.append(Problem(ADMIN_CHAIN, None, "policy", _("a stored version of policy {policy} was never attested by "
+                                                                   "a policy import").format(policy=number)))
     for number, digest, body in audit_reads.policies(tx):
         if _body_digest(body) != digest or record.policy_in_force.get(number) != digest:
-            problems.append(Problem(ADMIN_CHAIN, None, "policy", f"policy {number} is not as its last import left it: "
-                                    "the stored body or its digest was changed outside `claims policy import`"))
+            problems.append(Problem(ADMIN_CHAIN, None, "policy", _("policy {policy} is not as its last import left it: the stored "
+                                                                   "body or its digest was changed outside `claims policy import`").format(
+                policy=number)))
 
 
 def _body_digest(body) -> str | None:
@@ -172,17 +179,19 @@ def _walk_admin_chain(tx: Tx, record: AdminRecord, watch: int | None) -> dict[st
         record.events += 1
         expected_from = None if row.seq == 1 else ACTIVE
         if row.from_state != expected_from or row.to_state != ACTIVE:
-            problems.append(Problem(ADMIN_CHAIN, row.seq, "state", f"an admin event goes {row.from_state} → {row.to_state}, "
-                                    f"expected {expected_from} → {ACTIVE}"))
+            problems.append(Problem(ADMIN_CHAIN, row.seq, "state", _("an admin event goes {from_state} → {to_state}, "
+                                                                     "expected {expected} → {active}").format(
+                from_state=row.from_state, to_state=row.to_state, expected=expected_from, active=ACTIVE)))
         if record.from_the_future(_time(row.at)):
             problems.append(future_problem(ADMIN_CHAIN, row, record))
         command = ADMIN_COMMANDS.get(row.event)
         if command is None or not may_run(row.role, command):
-            problems.append(Problem(ADMIN_CHAIN, row.seq, "role", f"the {row.role} role may not record `{row.event}`"))
+            problems.append(Problem(ADMIN_CHAIN, row.seq, "role", _("the {role} role may not record `{event}`").format(
+                role=name("role", row.role), event=row.event)))
         if payload is not None:
             _take(record, attested, row, payload)
     if record.events and attested == {}:
-        problems.append(Problem(ADMIN_CHAIN, None, "settings", "no init or settings event puts any settings in force"))
+        problems.append(Problem(ADMIN_CHAIN, None, "settings", _("no init or settings event puts any settings in force")))
     record.last_seq, record.watched = check.next_seq - 1, check.watched
     return attested
 
@@ -202,7 +211,8 @@ def _take(record: AdminRecord, attested: dict, row, payload: dict) -> None:
                 record.policy_versions.setdefault(entry["digest"], (entry["policy"], row.seq))
                 record.policy_in_force[entry["policy"]] = entry["digest"]
     except (KeyError, TypeError, ValueError) as exc:
-        record.problems.append(Problem(ADMIN_CHAIN, row.seq, "payload", f"the {row.event} event cannot be read: {exc!r}"))
+        record.problems.append(Problem(ADMIN_CHAIN, row.seq, "payload", _("the {event} event cannot be read: {error}").format(
+            event=name("event", row.event), error=repr(exc))))
 
 
 def _prove_settings(tx: Tx, record: AdminRecord, attested: dict[str, tuple[int, dict]]) -> None:
@@ -211,15 +221,17 @@ def _prove_settings(tx: Tx, record: AdminRecord, attested: dict[str, tuple[int, 
         intact = _body_digest(body) == version
         if not intact:
             record.problems.append(Problem(ADMIN_CHAIN, attested.get(version, (None,))[0], "settings",
-                                           f"settings version {version[:12]}… was edited: its stored body no longer hashes to its version"))
+                                           _("settings version {version}… was edited: its stored body no longer hashes to its "
+                                             "version").format(version=version[:12])))
         if version not in attested:
             record.problems.append(Problem(ADMIN_CHAIN, None, "settings",
-                                           f"settings version {version[:12]}… was never put in force by an init or settings event"))
+                                           _("settings version {version}… was never put in force by an init or settings event").format(
+                                               version=version[:12])))
         _use(record, version, body if intact else None, attested)
     for version, (seq, _) in attested.items():
         if version not in stored:
             record.problems.append(Problem(ADMIN_CHAIN, seq, "settings",
-                                           f"settings version {version[:12]}… is missing from settings_version"))
+                                           _("settings version {version}… is missing from settings_version").format(version=version[:12])))
             _use(record, version, None, attested)
 
 
@@ -228,28 +240,30 @@ def _use(record: AdminRecord, version: str, body: str | None, attested: dict) ->
     if body is None and version in attested:
         body = canonical_json(attested[version][1])
     if body is None:
-        record.unusable[version] = "its stored body was edited and no admin event holds the original"
+        record.unusable[version] = _("its stored body was edited and no admin event holds the original")
         return
     try:
-        record.settings[version] = Settings.from_mapping(json.loads(body), f"settings version {version[:12]}")
+        record.settings[version] = Settings.from_mapping(json.loads(body), _("settings version {version}").format(version=version[:12]))
     except (ClaimsError, ValueError, TypeError) as exc:
-        record.unusable[version] = f"it cannot be read ({exc})"
+        record.unusable[version] = _("it cannot be read ({reason})").format(reason=exc)
 
 
 def _prove_users(tx: Tx, record: AdminRecord) -> None:
     table = {name: (role, limit) for name, role, limit in audit_reads.users(tx)}
     chain = record.registered()
-    for name in sorted(set(table) | set(chain)):
-        if name not in chain:
-            record.problems.append(Problem(ADMIN_CHAIN, None, "user", f"user {name} is in app_user but no user_add event registered them"))
-        elif name not in table:
-            record.problems.append(Problem(ADMIN_CHAIN, None, "user",
-                                           f"user {name} was registered by the admin chain but is missing from app_user"))
-        elif table[name] != chain[name]:
-            record.problems.append(Problem(ADMIN_CHAIN, None, "user", f"app_user says {name} is {_role(table[name])}; "
-                                           f"the admin chain's last user_add says {_role(chain[name])}"))
+    for user in sorted(set(table) | set(chain)):
+        if user not in chain:
+            problem = _("user {user} is in app_user but no user_add event registered them").format(user=user)
+        elif user not in table:
+            problem = _("user {user} was registered by the admin chain but is missing from app_user").format(user=user)
+        elif table[user] != chain[user]:
+            problem = _("app_user says {user} is {role}; the admin chain's last user_add says {registered}").format(
+                user=user, role=_role(table[user]), registered=_role(chain[user]))
+        else:
+            continue
+        record.problems.append(Problem(ADMIN_CHAIN, None, "user", problem))
 
 
 def _role(entry: tuple[str, str | None]) -> str:
     role, limit = entry
-    return f"{role} (limit {limit})" if limit else role
+    return _("{role} (limit {limit})").format(role=name("role", role), limit=limit) if limit else name("role", role)

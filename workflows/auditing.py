@@ -21,6 +21,7 @@ from claims import audit_reads
 from claims.canonical import canonical_json
 from claims.chain import Problem
 from claims.errors import BadInput, NotFound
+from claims.i18n import _, listing
 from claims.values import within_calendar
 from workflows.admin_record import read_admin_record
 from workflows.office import Office
@@ -39,7 +40,7 @@ def replay_claim(office: Office, claim_id: str, as_of: str | None = None) -> dic
         row = audit_reads.claim_row(tx, claim_id)
         rows = audit_reads.chain(tx, claim_id)
         if row is None and not rows:
-            raise NotFound(f"claim {claim_id!r} not found", claim=claim_id)
+            raise NotFound(_("claim {claim!r} not found").format(claim=claim_id), claim=claim_id)
         user = office.authorized_user(tx, "replay")
         until = _until(moment, office.settings(tx).zone)
         record = read_admin_record(tx, prove_policies=False, now=office.clock.now())
@@ -47,11 +48,15 @@ def replay_claim(office: Office, claim_id: str, as_of: str | None = None) -> dic
     result = Replayer(record, policy_bodies=bodies).replay(claim_id, rows, until=until, keep_steps=True)
     problems = list(result.problems)
     if row is None:
-        problems.append(Problem(claim_id, None, "claim", f"{len(rows)} audit events belong to a claim that has no claim row"))
+        problems.append(Problem(claim_id, None, "claim", orphan_problem(len(rows))))
     compared = row is not None and result.complete
     if compared:
         problems += stored_problems(row, result.claim)
     return _replay_document(claim_id, result, problems, until, compared, user)
+
+
+def orphan_problem(events: int) -> str:
+    return _("{events} audit events belong to a claim that has no claim row").format(events=events)
 
 
 def _reported_policy(rows) -> list[str]:
@@ -90,7 +95,7 @@ def _parse_as_of(text: str | None) -> date | datetime | None:
     try:
         moment = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
     except ValueError:
-        raise BadInput(f"--as-of must be an ISO date or timestamp, got {text!r}") from None
+        raise BadInput(_("--as-of must be an ISO date or timestamp, got {text!r}").format(text=text)) from None
     within_calendar(moment if type(moment) is date else moment.date(), "--as-of")
     return moment
 
@@ -108,12 +113,12 @@ def export(office: Office, fmt: str, only: str | None, out, *, excel: bool = Fal
     """Stream the audit log (or one chain) to `out` with its hashes; returns the number of events. `excel`: CSV as Excel
     reads it (a UTF-8 byte-order mark, CRLF line ends)."""
     if fmt not in FORMATS:
-        raise BadInput(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+        raise BadInput(_("--format must be one of {formats}, got {format!r}").format(formats=listing(FORMATS), format=fmt))
     if excel and fmt != "csv":
-        raise BadInput(f"--excel shapes CSV for Excel; it goes with --format csv, not {fmt}")
+        raise BadInput(_("--excel shapes CSV for Excel; it goes with --format csv, not {format}").format(format=fmt))
     with office.store.read() as tx:
         if only is not None and not audit_reads.claim_event_count(tx, only) and audit_reads.claim_row(tx, only) is None:
-            raise NotFound(f"claim {only!r} not found", claim=only)
+            raise NotFound(_("claim {claim!r} not found").format(claim=only), claim=only)
         user = office.authorized_user(tx, "audit")
         write = _jsonl_writer(out) if fmt == "jsonl" else _csv_writer(out, excel)
         count = 0

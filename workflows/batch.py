@@ -7,10 +7,11 @@ events as when typed); the session only spares each of them opening the database
 from __future__ import annotations
 
 from claims.errors import Forbidden
+from claims.i18n import N_, _
 from claims.storage import open_store
 from workflows.office import Office, parse_now
 
-CLOCK_RULE = "a line's \"now\" (like CLAIMS_NOW) may only be set for a database created with `claims init --training`"
+CLOCK_RULE = N_("a line's \"now\" (like CLAIMS_NOW) may only be set for a database created with `claims init --training`")
 
 
 class SharedOffice(Office):
@@ -46,7 +47,7 @@ class Session:
     def office(self) -> Office:
         """The office for the current line's command (exit 6 for a chosen time outside training)."""
         if self._line_now and not self.training:
-            raise Forbidden(CLOCK_RULE, rule="clock")
+            raise Forbidden(_(CLOCK_RULE), rule="clock")
         self._office.asked = self._line_user
         self._office.at(self._line_now)
         return self._office

@@ -14,6 +14,7 @@ from datetime import date
 
 from claims.audit import seal
 from claims.errors import Conflict, NotFound, RuleRefused
+from claims.i18n import N_, _, listing, name
 from claims.materials import DOCUMENT_TYPES, required_materials
 from claims.records import NEW, Claim, evolve
 from claims.storage import Tx
@@ -38,7 +39,7 @@ def report(office: Office, policy_number: str, args: dict) -> dict:
         tx.lock(REPORTS)  # one report at a time: the next claim number, and no duplicate slipping in beside this one
         policy = tx.policy(policy_number)
         if policy is None:
-            raise NotFound(f"policy {policy_number!r} not found")
+            raise NotFound(_("policy {policy!r} not found").format(policy=policy_number))
         user = office.authorized_user(tx, "report")
         number = tx.next_claim_number()
         terms = facts_of.policy_terms(policy, args["type"])
@@ -56,7 +57,8 @@ def report(office: Office, policy_number: str, args: dict) -> dict:
 def advance(office: Office, claim_id: str, command: str, args: dict, *, view: bool = True) -> dict | None:
     """Any step on an existing claim: apply, attach, investigate, decide, notify, pay, …"""
     if command in ("attach", "request") and args["document"] not in DOCUMENT_TYPES:
-        raise NotFound(f"document type {args['document']!r} not found; known types: {', '.join(DOCUMENT_TYPES)}")
+        raise NotFound(_("document type {document!r} not found; known types: {known}").format(
+            document=args["document"], known=listing(DOCUMENT_TYPES)))
 
     def work(tx: Tx) -> dict | None:
         claim = tx.existing_claim(claim_id)  # in a write transaction: the claim's row, and so its chain, locked first
@@ -82,8 +84,9 @@ def advance(office: Office, claim_id: str, command: str, args: dict, *, view: bo
 def _what_now(claim: Claim, settings, user: dict, now) -> str:
     """After a refusal: what this user may do to the claim now (the `allowed_actions` of its status)."""
     allowed = views.allowed_actions(claim, settings, user, now)
-    where = f"see `claims status {claim.id}`"
-    return f"allowed now: {', '.join(allowed)} — {where}" if allowed else f"nothing is open to you now — {where}"
+    if allowed:
+        return _("allowed now: {actions} — see `claims status {claim}`").format(actions=listing(allowed), claim=claim.id)
+    return _("nothing is open to you now — see `claims status {claim}`").format(claim=claim.id)
 
 
 def policy_lock(number: str) -> str:
@@ -120,8 +123,9 @@ def _refuse_duplicate(tx: Tx, claim: Claim) -> None:
     for other in tx.claims_on_policy(claim.policy, claim.type):
         if other.event_date == claim.event_date and other.state != "withdrawn":
             raise Conflict(
-                f"duplicate report: {other.id} already reports a {claim.type} event of {claim.event_date} "
-                f"on policy {claim.policy} (docs/rules.md, Duplicate reports)",
+                _("duplicate report: {other} already reports a {type} event of {event_date} "
+                  "on policy {policy} (docs/rules.md, Duplicate reports)").format(
+                    other=other.id, type=name("claim type", claim.type), event_date=claim.event_date, policy=claim.policy),
                 rule="duplicate_report",
                 claim=other.id,
             )
@@ -138,12 +142,13 @@ def _with_relation(args: dict, claim: Claim, facts: dict) -> dict:
         return args
     relation = el.relation_of(args["applicant"], claim.type, facts["persons"], claim.excluded)
     if relation is None:
-        raise RuleRefused(
-            f"refused: {args['applicant']} is neither the insured nor a named beneficiary; say how they relate to the "
-            "claim with --relation (deck slide 12, eligible applicants)", rule="eligible_applicant", claim=claim.id)
+        raise g.refused(_("{applicant} is neither the insured nor a named beneficiary; say how they relate to the "
+                          "claim with --relation").format(applicant=args["applicant"]),
+                        ELIGIBLE_APPLICANTS, "eligible_applicant", claim.id)
     return {**args, "relation": relation}
 
 
+ELIGIBLE_APPLICANTS = N_("deck slide 12, eligible applicants")
 PREPARE = {"apply": _with_relation}
 
 

@@ -13,6 +13,7 @@ from itertools import zip_longest
 
 from claims.anchor import root_hash
 from claims.errors import IntegrityFailure
+from claims.i18n import _
 from claims.storage import Store, Tx, open_store
 from workflows.office import Office
 
@@ -76,13 +77,14 @@ def _compared(read: Tx, write: Tx) -> dict:
     for table in TABLES:
         counts = [tx.value(f"SELECT count(*) FROM {table}") for tx in (read, write)]
         if counts[0] != counts[1]:
-            raise IntegrityFailure(f"the copy holds {counts[1]} rows of {table}, the source {counts[0]}; nothing was copied")
+            raise IntegrityFailure(_("the copy holds {copied} rows of {table}, the source {source}; nothing was copied").format(
+                copied=counts[1], table=table, source=counts[0]))
     for ours, theirs in zip_longest(read.stream(EVERY_HASH), write.stream(EVERY_HASH)):
         if tuple(ours or ()) != tuple(theirs or ()):
-            raise IntegrityFailure(f"the copy's event {tuple(theirs or ())[:2]} differs from the source's {tuple(ours or ())[:2]}; "
-                                   "nothing was copied")
+            raise IntegrityFailure(_("the copy's event {copied} differs from the source's {source}; nothing was copied").format(
+                copied=tuple(theirs or ())[:2], source=tuple(ours or ())[:2]))
     roots = [root_hash([tuple(head) for head in tx.stream(HEADS)]) for tx in (read, write)]
     if roots[0] != roots[1]:
-        raise IntegrityFailure("the copy's anchor root differs from the source's; nothing was copied")
+        raise IntegrityFailure(_("the copy's anchor root differs from the source's; nothing was copied"))
     events = write.value("SELECT count(*) FROM audit_event WHERE claim_id != '@admin'")
     return {"claims": write.value("SELECT count(*) FROM claim"), "events": events, "anchor_root": roots[1]}

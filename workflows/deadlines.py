@@ -10,20 +10,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from claims.i18n import N_, _
 from claims.records import Claim
 from claims.settings import Settings
 from claims.values import add_days, add_years
 from claims.working_days import due_on_record
 
-WORKING_DAYS_SOURCE = "CIRC Order 2010 No. 4 Art. 23; SPC Interpretation II Art. 15"
+# The sources stay English in JSON (a deadline's `rule`); marked for the catalogue, the screens show them translated (`_(rule)`).
+WORKING_DAYS_SOURCE = N_("CIRC Order 2010 No. 4 Art. 23; SPC Interpretation II Art. 15")
 SOURCES = {
-    "report": "Insurance Law Art. 21; product clause",
-    "limitation": "Insurance Law Art. 26",
-    "decision": "Insurance Law Art. 23; SPC Interpretation II Art. 15",  # 30 days: a complex case, or settings before working days
-    "refusal_notice": "Insurance Law Art. 24",
-    "payment": "Insurance Law Art. 23",
-    "advance_payment": "Insurance Law Art. 25",
-    "appeal": "house rule (appeal window setting)",
+    "report": N_("Insurance Law Art. 21; product clause"),
+    "limitation": N_("Insurance Law Art. 26"),
+    "decision": N_("Insurance Law Art. 23; SPC Interpretation II Art. 15"),  # 30 days: a complex case, or settings before working days
+    "refusal_notice": N_("Insurance Law Art. 24"),
+    "payment": N_("Insurance Law Art. 23"),
+    "advance_payment": N_("Insurance Law Art. 25"),
+    "appeal": N_("house rule (appeal window setting)"),
 }
 
 OPEN_REVIEW = ("applied", "investigating", "appealed")
@@ -36,7 +38,7 @@ class Deadline:
     overdue: bool
     obligation: bool  # the insurer's (or claimant's) duty, as opposed to a record of the past
     rule: str | None = None  # the source, where it differs by case (a decision in working days or in calendar days)
-    note: str | None = None  # e.g. counted Monday to Friday beyond the calendar's published years
+    note: str | None = None  # e.g. counted Monday to Friday beyond the calendar's published years (for a person: translated)
 
     def as_dict(self) -> dict:
         found = {"name": self.name, "due": self.due.isoformat(), "overdue": self.overdue, "rule": self.rule or SOURCES[self.name]}
@@ -96,7 +98,8 @@ def decision_deadline(claim: Claim, s: Settings, today: date) -> DecisionDue:
     if claim.complex or s.decision_working_days is None or claim.calendar is None:
         return DecisionDue(add_days(start, s.decision_days + len(paused)), SOURCES["decision"])
     counted = due_on_record(claim.calendar, start, s.decision_working_days, paused)
-    note = (f"counted Monday to Friday where {counted.calendar} has not published the year yet" if counted.estimated else None)
+    note = (_("counted Monday to Friday where {calendar} has not published the year yet").format(calendar=counted.calendar)
+            if counted.estimated else None)
     return DecisionDue(counted.date, WORKING_DAYS_SOURCE, note)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from claims.i18n import _, listing, name, ngettext
 from claims.values import age_on
 from workflows.entitlement import death_shares, survival_shares
 
@@ -69,28 +70,40 @@ def eligibility_problem(claim_type: str, relation: str, name: str, persons: dict
     insured = persons["insured"]["name"]
     holder = persons["holder"]["name"]
     entitled = relation_of(name, claim_type, persons, out)
+    who = name
     if relation == "heir" and entitled != "heir":
         remaining = list(death_shares(persons, out)) if claim_type in ON_DEATH else []
-        return (f"heirs claim only when no named beneficiary is entitled, and {', '.join(remaining)} "
-                f"{'is' if len(remaining) == 1 else 'are'} still entitled" if remaining
-                else f"heirs claim a death benefit, not a {claim_type} benefit")
+        if remaining:
+            return ngettext("heirs claim only when no named beneficiary is entitled, and {remaining} is still entitled",
+                            "heirs claim only when no named beneficiary is entitled, and {remaining} are still entitled",
+                            len(remaining)).format(remaining=listing(remaining))
+        return _("heirs claim a death benefit, not a {type} benefit").format(type=_type(claim_type))
     if claim_type == "survival_benefit" and entitled is None:
-        payees = ", ".join(survival_shares(persons))
-        extra = " — the policyholder who paid the premiums does not collect it as such (deck slide 14)" if name == holder else ""
-        return f"the survival benefit goes to {payees}, not to {name}{extra}"
+        payees = listing(survival_shares(persons))
+        if who == holder:
+            return _("the survival benefit goes to {payees}, not to {name} — the policyholder who paid the premiums does not "
+                     "collect it as such (deck slide 14)").format(payees=payees, name=who)
+        return _("the survival benefit goes to {payees}, not to {name}").format(payees=payees, name=who)
     if claim_type in ("critical_illness", "medical", "disability") and entitled != "insured":
-        extra = " — the policyholder who pays is not the applicant" if name == holder else ""
-        return f"only the insured ({insured}) may claim a {claim_type} benefit, not {name}{extra}"
+        if who == holder:
+            return _("only the insured ({insured}) may claim a {type} benefit, not {name} — the policyholder who pays is not the "
+                     "applicant").format(insured=insured, type=_type(claim_type), name=who)
+        return _("only the insured ({insured}) may claim a {type} benefit, not {name}").format(
+            insured=insured, type=_type(claim_type), name=who)
     if claim_type == "death" and entitled not in ("beneficiary", "heir"):
-        named = ", ".join(death_shares(persons, out)) or "nobody still entitled"
-        return f"{name} is not entitled to the death benefit of this policy (entitled: {named})"
+        named = listing(death_shares(persons, out)) or _("nobody still entitled")
+        return _("{name} is not entitled to the death benefit of this policy (entitled: {named})").format(name=who, named=named)
     if claim_type == "accident" and entitled is None:
-        return f"{name} is neither the insured nor an entitled death beneficiary of this policy"
+        return _("{name} is neither the insured nor an entitled death beneficiary of this policy").format(name=who)
     if relation == "insured" and entitled != "insured":
-        return f"{name} is not the insured of this policy (the insured is {insured})"
+        return _("{name} is not the insured of this policy (the insured is {insured})").format(name=who, insured=insured)
     if relation == "beneficiary" and entitled != "beneficiary":
-        return f"{name} is not an entitled beneficiary of this policy"
+        return _("{name} is not an entitled beneficiary of this policy").format(name=who)
     return None
+
+
+def _type(claim_type: str) -> str:
+    return name("claim type", claim_type)
 
 
 def is_minor(who: dict | None, on: date) -> bool:

@@ -36,13 +36,13 @@ class Payee:
 
 def death_shares(persons: dict, out) -> dict[str, Fraction]:
     """The death beneficiaries still entitled and their shares; {} when the benefit is the estate (Art. 42 ¶1)."""
-    return entitled_shares(persons["beneficiaries"], frozenset(out), "the policy")
+    return entitled_shares(persons["beneficiaries"], frozenset(out))
 
 
 def survival_shares(persons: dict) -> dict[str, Fraction]:
     """The survival beneficiaries and their shares; the insured alone when none is named."""
     named = [{**b, "kind": "death" if b["kind"] == "survival" else "other"} for b in persons["beneficiaries"]]
-    return entitled_shares(named, frozenset(), "the policy") or {persons["insured"]["name"]: Fraction(100)}
+    return entitled_shares(named, frozenset()) or {persons["insured"]["name"]: Fraction(100)}
 
 
 def benefit_is_on_death(claim: Claim) -> bool:

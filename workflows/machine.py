@@ -12,11 +12,13 @@ from decimal import Decimal
 from transitions import Machine
 
 from claims.errors import RuleRefused
+from claims.i18n import N_, _, name
 from claims.records import NEW, STATES
 from workflows import entitlement as ent
 from workflows import guards as g
 from workflows.step import Step
 
+STATE_MACHINE = N_("claim state machine, deck slide 18")  # the source a refusal by state cites
 OPEN = ["reported", "applied", "investigating", "appealed"]
 CLOCK = [g.not_before_last_event]
 APPLYING = [*CLOCK, g.within_limitation, g.applicant_eligible, g.minor_has_guardian, g.beneficiary_not_changed_after_event,
@@ -114,11 +116,14 @@ class Referee:
         """The state the step leads to; raises RuleRefused naming the rule if it may not happen."""
         state = step.claim.state
         if step.command not in TRIGGERS.get(state, ()):
-            raise RuleRefused(f"refused: `{step.command}` is not possible while the claim is {state} (claim state machine, deck slide 18)",
-                              rule="state", claim=step.claim.id)
+            raise g.refused(_("`{command}` is not possible while the claim is {state}").format(command=step.command, state=name("state", state)),
+                            STATE_MACHINE, "state", step.claim.id)
         self._load(step)
         if not self.case.trigger(step.command):
-            raise self.case.refusal or RuleRefused(f"refused: `{step.command}` is not possible now", rule="state", claim=step.claim.id)
+            if self.case.refusal:
+                raise self.case.refusal
+            reason = _("`{command}` is not possible now").format(command=step.command)
+            raise RuleRefused(_("refused: {reason}").format(reason=reason), rule="state", claim=step.claim.id, reason=reason)
         return self.case.state
 
     def allows(self, step: Step) -> bool:

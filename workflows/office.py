@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 
 from claims.errors import BadInput, ClaimsError, Conflict, Forbidden, NotFound
+from claims.i18n import N_, _
 from claims.settings import Settings
 from claims.storage import Store, Tx, open_store
 from claims.values import parse_timestamp
@@ -17,6 +18,7 @@ DEFAULT_SETTINGS = Path(__file__).with_name("settings.toml")
 TRAINING = "training"
 AUDITING = frozenset({"audit", "replay"})
 CURRENT_SETTINGS = "settings_version"
+CLOCK_ONLY_IN_TRAINING = N_("CLAIMS_NOW may only be set for a database created with `claims init --training`")
 
 
 def read_settings(path: str | Path | None = None) -> Settings:
@@ -26,18 +28,18 @@ def read_settings(path: str | Path | None = None) -> Settings:
     try:
         data = tomllib.loads(source.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise BadInput(f"settings file {str(source)!r} does not exist") from None
+        raise BadInput(_("settings file {file!r} does not exist").format(file=str(source))) from None
     except IsADirectoryError:
-        raise BadInput(f"settings file {str(source)!r} is a folder; give the file") from None
+        raise BadInput(_("settings file {file!r} is a folder; give the file").format(file=str(source))) from None
     except UnicodeDecodeError:
-        raise BadInput(f"settings file {str(source)!r} is not UTF-8 text") from None
+        raise BadInput(_("settings file {file!r} is not UTF-8 text").format(file=str(source))) from None
     except OSError as exc:
-        raise BadInput(f"settings file {str(source)!r} cannot be read: {exc.strerror}") from None
+        raise BadInput(_("settings file {file!r} cannot be read: {reason}").format(file=str(source), reason=exc.strerror)) from None
     except (tomllib.TOMLDecodeError, RecursionError) as exc:
-        raise BadInput(f"settings file {str(source)!r} is not valid TOML: {exc}") from None
+        raise BadInput(_("settings file {file!r} is not valid TOML: {reason}").format(file=str(source), reason=exc)) from None
     if path:
         data = {**tomllib.loads(DEFAULT_SETTINGS.read_text(encoding="utf-8")), **data}
-    return Settings.from_mapping(data, f"settings file {source.name}")
+    return Settings.from_mapping(data, _("settings file {name}").format(name=source.name))
 
 
 def parse_now(text: str | None, settings: Settings | None = None) -> datetime | None:
@@ -83,7 +85,7 @@ class Office:
         if not self.now_text:
             return self.clock.now()
         if not tx.training(strict=self.strict):
-            raise Forbidden("CLAIMS_NOW may only be set for a database created with `claims init --training`", rule="clock")
+            raise Forbidden(_(CLOCK_ONLY_IN_TRAINING), rule="clock")
         try:
             settings = self.settings(tx)
         except ClaimsError:
@@ -105,7 +107,7 @@ class Office:
         name = self.acting_name(tx)
         user = tx.user(name)
         if user is None:
-            raise NotFound(f"user {name!r} is not registered: an admin adds users with `claims user add`")
+            raise NotFound(_("user {user!r} is not registered: an admin adds users with `claims user add`").format(user=name))
         return user
 
     def authorized_user(self, tx: Tx, command: str) -> dict:
@@ -118,7 +120,7 @@ class Office:
     def settings(self, tx: Tx) -> Settings:
         version = tx.meta(CURRENT_SETTINGS)
         if version is None:
-            raise Conflict("the database has no settings in force: was `claims init` interrupted?")
+            raise Conflict(_("the database has no settings in force: was `claims init` interrupted?"))
         if version not in self._settings:
             self._settings[version] = tx.settings(version)
         return self._settings[version]
@@ -129,7 +131,8 @@ def acting_name(asked: str | None, login: str, training: bool) -> str:
     if asked is None or asked == login or training:
         return login if asked is None else asked
     raise Forbidden(
-        f"you are {login}: outside a training database the acting user is the one the system has authenticated, "
-        f"and --as (CLAIMS_USER, a batch line's \"as\") may only name {login}, not {asked} (docs/security.md, Who acts)",
+        _("you are {login}: outside a training database the acting user is the one the system has authenticated, "
+          "and --as (CLAIMS_USER, a batch line's \"as\") may only name {login}, not {asked} (docs/security.md, Who acts)").format(
+            login=login, asked=asked),
         rule="identity",
     )

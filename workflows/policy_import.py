@@ -17,13 +17,14 @@ from pathlib import Path
 from claims.audit import ADMIN_CHAIN
 from claims.canonical import canonical_json, sha256_hex
 from claims.errors import EnvironmentFailure
+from claims.i18n import N_, _
 from claims.policies import PolicyFile
 from claims.storage import Tx, policy_row
 from workflows.admin import _admin_at_work, _admin_event
 from workflows.office import Office
 
 BATCH = 1000  # policies looked up and written per batch of statements
-MESSAGES = {"no room": "the import's temporary file could not be written ({reason}); nothing was imported"}
+MESSAGES = {"no room": N_("the import's temporary file could not be written ({reason}); nothing was imported")}
 
 
 def import_policies(office: Office, path: str, progress=None) -> dict:
@@ -94,7 +95,7 @@ def _failing_safely(write):
     try:
         return write()
     except OSError as exc:
-        raise EnvironmentFailure(MESSAGES["no room"].format(reason=exc.strerror or exc)) from None
+        raise EnvironmentFailure(_(MESSAGES["no room"]).format(reason=exc.strerror or exc)) from None
 
 
 def _size(path: str) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from claims.audit import ADMIN_CHAIN
 from claims.errors import Forbidden
+from claims.i18n import _
 from workflows import views
 from workflows.machine import diagram as machine_diagram
 from workflows.office import Office
@@ -63,7 +64,7 @@ def history(office: Office, claim_id: str) -> list[dict]:
             tx.existing_claim(claim_id)
         user = office.authorized_user(tx, "history")
         if claim_id == ADMIN_CHAIN and user["role"] not in ("auditor", "admin"):
-            raise Forbidden(f"not allowed: the {ADMIN_CHAIN} chain is shown to auditors and admins only", rule="role")
+            raise Forbidden(_("not allowed: the {chain} chain is shown to auditors and admins only").format(chain=ADMIN_CHAIN), rule="role")
         return views.history(tx.events(claim_id), user)
 
 

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from claims.canonical import canonical_json, matches_canonical, undecodable
 from claims.chain import ChainCheck, Problem
 from claims.errors import RuleRefused
+from claims.i18n import N_, _, clauses, listing, name
 from claims.records import NEW, Claim, evolve, people_of, snapshot_form
 from claims.settings import Settings
 from claims.values import mask, money
@@ -117,13 +118,14 @@ class _Run:
             self.problems.append(future_problem(self.check.chain, row, self.record))
         expected_from = None if self.claim.state == NEW else self.claim.state
         if row.from_state != expected_from:
-            self._problem(row, "from_state", f"the event says it left {row.from_state}, but the claim was {expected_from or 'new'}")
+            self._problem(row, "from_state", _("the event says it left {from_state}, but the claim was {state}").format(
+                from_state=name("state", row.from_state), state=name("state", expected_from or NEW)))
         if self.judging:
             self._judge(row, payload, now, settings, today)
         try:
             self.claim = evolve(self.claim, row.event, row.to_state, payload, row.at, today.isoformat())
         except UNREADABLE as exc:
-            return self._stop(row, f"the event cannot be folded into the claim ({exc!r})")
+            return self._stop(row, _("the event cannot be folded into the claim ({error})").format(error=repr(exc)))
         self.result.folded += 1
 
     def _judge(self, row, payload: dict, now: datetime, settings: Settings, today: date) -> None:
@@ -131,9 +133,9 @@ class _Run:
             problem = self._follow_up(row, payload, now, settings, today) if row.event in FOLLOW_UPS or self.expected else \
                 self._command(row, payload, now, settings, today)
         except RuleRefused as refusal:
-            problem = ("rule", f"the rules in force then do not allow this step: {refusal.message.removeprefix('refused: ')}")
+            problem = ("rule", _("the rules in force then do not allow this step: {reason}").format(reason=refusal.reason))
         except UNREADABLE as exc:
-            problem = ("payload", f"the step cannot be judged from what was recorded ({exc!r})")
+            problem = ("payload", _("the step cannot be judged from what was recorded ({error})").format(error=repr(exc)))
         if problem:
             self._problem(row, *problem)
             self.judging = False
@@ -142,16 +144,17 @@ class _Run:
         self._check_role(row, row.event, now)
         derive = EVENTS.get(row.event)
         if derive is None:
-            return ("rule", f"`{row.event}` is not a command of the claim flow")
+            return ("rule", _("`{event}` is not a command of the claim flow").format(event=row.event))
         step = Step(row.event, self.claim, payload["args"], payload.get("facts", {}), now, settings,
                     actor={"name": row.actor, "role": row.role})
         step.today = today  # what Step.today would work out again from `now` and the settings' time zone
         to_state = self.replayer.judge(step)
         if to_state != row.to_state:
-            return ("to_state", f"the rules lead to {to_state}, the event says {row.to_state}")
-        (name, derived), *follow_ups = derive(step)
+            return ("to_state", _to_state_problem(to_state, row.to_state))
+        (_event, derived), *follow_ups = derive(step)
         if derived != payload:
-            return ("derived", f"the recorded payload differs from what the step derives: {_difference(payload, derived)}")
+            return ("derived", _("the recorded payload differs from what the step derives: {difference}").format(
+                difference=_difference(payload, derived)))
         self.expected, self.command_row = follow_ups, row
         return self._facts_problem(row, step)
 
@@ -168,63 +171,71 @@ class _Run:
                 return ("calendar", problem)
         if row.event == "assign" and facts.get("assignee_role") and \
                 not self.record.held(step.args.get("to"), facts["assignee_role"], step.now):
-            return ("assignee", f"the step records {step.args.get('to')} as {facts['assignee_role']}, but the admin chain did not "
-                                "register them so then")
+            return ("assignee", _("the step records {user} as {role}, but the admin chain did not register them so then").format(
+                user=step.args.get("to"), role=name("role", facts["assignee_role"])))
         if "authority_limit" in facts:
             held = self.record.limits(row.actor, row.role, step.now)
             default = money(step.settings.handler_default_limit) if row.role == "handler" else None
             allowed = {default if limit is None else limit for limit in held}
             if facts["authority_limit"] not in allowed:
-                registered = ", ".join(sorted(str(a) for a in allowed)) or "none"
-                return ("authority", f"the step records {row.actor}'s authority limit as {facts['authority_limit']}, but the admin "
-                                     f"chain registered {registered} for the {row.role} role then")
+                registered = listing(sorted(str(a) for a in allowed)) or _("none")
+                return ("authority", _("the step records {user}'s authority limit as {limit}, but the admin chain registered "
+                                       "{registered} for the {role} role then").format(
+                    user=row.actor, limit=facts["authority_limit"], registered=registered, role=name("role", row.role)))
         return None
 
     def _policy_problem(self, row, step: Step) -> str | None:
         claim, digest = step.claim, step.facts.get("policy_digest")
         if digest is None:
-            return f"the step does not record which version of policy {claim.policy} it read"
+            return _("the step does not record which version of policy {policy} it read").format(policy=claim.policy)
         why = self.record.attested(claim.policy, digest, step.now)
         if why:
-            return f"the step read a policy version that is not the imported one: {why}"
+            return _("the step read a policy version that is not the imported one: {reason}").format(reason=why)
         version = self.replayer.policy_version(digest)
         if version is None:
-            return f"the version of policy {claim.policy} it records is not stored"
+            return _("the version of policy {policy} it records is not stored").format(policy=claim.policy)
         expected = from_policy(row.event, version, claim.type)
         differing = [key for key in expected if step.facts.get(key) != expected[key]]
         if differing:
-            return (f"the facts it records of policy {claim.policy} ({', '.join(differing)}) differ from the version imported: "
-                    f"{_difference({k: step.facts.get(k) for k in differing}, {k: expected[k] for k in differing})}")
+            return _("the facts it records of policy {policy} ({keys}) differ from the version imported: {difference}").format(
+                policy=claim.policy, keys=listing(differing),
+                difference=_difference({k: step.facts.get(k) for k in differing}, {k: expected[k] for k in differing}))
         return None
 
     def _follow_up(self, row, payload: dict, now: datetime, settings: Settings, today: date):
         if not self.expected:
-            return ("follow_up", f"a {row.event} event is recorded only right after `{FOLLOW_UPS[row.event]}` derives it")
-        name, derived = self.expected.pop(0)
+            return ("follow_up", _("a {event} event is recorded only right after `{command}` derives it").format(
+                event=name("event", row.event), command=FOLLOW_UPS[row.event]))
+        follow_up, derived = self.expected.pop(0)
         command = self.command_row
-        if row.event != name:
-            return ("follow_up", f"`{command.event}` (seq {command.seq}) derives a {name} event next, but the log has {row.event}")
+        if row.event != follow_up:
+            return ("follow_up", _("`{command}` (seq {seq}) derives a {expected} event next, but the log has {event}").format(
+                command=command.event, seq=command.seq, expected=name("event", follow_up), event=name("event", row.event)))
         if (row.at, row.actor, row.role) != (command.at, command.actor, command.role):
-            return ("follow_up", f"the {name} event does not share the time and actor of `{command.event}` (seq {command.seq})")
+            return ("follow_up", _("the {event} event does not share the time and actor of `{command}` (seq {seq})").format(
+                event=name("event", follow_up), command=command.event, seq=command.seq))
         if derived != payload:
-            return ("derived", f"the recorded {name} differs from what `{command.event}` derives: {_difference(payload, derived)}")
-        step = Step(name, self.claim, {}, {}, now, settings, actor={"name": row.actor, "role": row.role})
+            return ("derived", _("the recorded {event} differs from what `{command}` derives: {difference}").format(
+                event=name("event", follow_up), command=command.event, difference=_difference(payload, derived)))
+        step = Step(follow_up, self.claim, {}, {}, now, settings, actor={"name": row.actor, "role": row.role})
         step.today = today
         to_state = self.replayer.judge(step)
         if to_state != row.to_state:
-            return ("to_state", f"the rules lead to {to_state}, the event says {row.to_state}")
+            return ("to_state", _to_state_problem(to_state, row.to_state))
         return None
 
     def _check_role(self, row, command: str, now: datetime) -> None:
         if not may_run(row.role, command):
-            self._problem(row, "role", f"the {row.role} role may not run `{command}` (docs/rules.md, Who may do what)")
+            self._problem(row, "role", _("the {role} role may not run `{command}` (docs/rules.md, Who may do what)").format(
+                role=name("role", row.role), command=command))
         elif not self.record.held(row.actor, row.role, now):
-            self._problem(row, "role", f"{row.actor} was not registered as {row.role} at {row.at} (admin chain)")
+            self._problem(row, "role", _("{user} was not registered as {role} at {at} (admin chain)").format(
+                user=row.actor, role=name("role", row.role), at=row.at))
 
     def _open(self, row, payload: dict) -> bool:
         """The claim as `report` creates it, from the report event alone."""
         if row.event != "report":
-            self._problem(row, "rule", f"a claim's first event must be report, not {row.event}")
+            self._problem(row, "rule", _("a claim's first event must be report, not {event}").format(event=name("event", row.event)))
             return False
         try:
             args = payload["args"]
@@ -232,17 +243,18 @@ class _Run:
                                line=payload["facts"]["line"])
             self.opened_with_digest = "policy_digest" in payload["facts"]  # a claim reported before policy versions: none of it
         except UNREADABLE as exc:
-            self._problem(row, "payload", f"the report event does not record what opened the claim ({exc!r})")
+            self._problem(row, "payload", _("the report event does not record what opened the claim ({error})").format(error=repr(exc)))
             return False
         return True
 
     def _cannot_judge(self, row, now: datetime | None, settings: Settings | None) -> None:
         """Stop at an event that cannot even be judged: no payload (already reported), time or settings."""
         if now is None:
-            self._problem(row, "at", f"the event's time {row.at!r} is not an ISO timestamp with a UTC offset")
+            self._problem(row, "at", _("the event's time {at!r} is not an ISO timestamp with a UTC offset").format(at=row.at))
         if settings is None:
-            why = self.record.unusable.get(row.settings_version, "it is not stored")
-            self._problem(row, "settings", f"settings version {str(row.settings_version)[:12]}… cannot be used: {why}")
+            why = self.record.unusable.get(row.settings_version) or _("it is not stored")
+            self._problem(row, "settings", _("settings version {version}… cannot be used: {reason}").format(
+                version=str(row.settings_version)[:12], reason=why))
         self._stop(row, None)
 
     def _stop(self, row, why: str | None) -> None:
@@ -257,13 +269,14 @@ class _Run:
     def finish(self) -> Replayed:
         result = self.result
         if self.judging and self.expected:
-            name = self.expected[0][0]
+            follow_up = self.expected[0][0]
             self.problems.append(Problem(self.check.chain, self.command_row.seq, "follow_up",
-                                         f"`{self.command_row.event}` derives a {name} event, but the log has none"))
+                                         _("`{command}` derives a {event} event, but the log has none").format(
+                                             command=self.command_row.event, event=name("event", follow_up))))
         result.claim = self.claim
         result.last_seq, result.watched = self.check.next_seq - 1, self.check.watched
         if result.events == 0 and not result.cut:
-            self.problems.append(Problem(self.check.chain, None, "events", "the claim has no audit events"))
+            self.problems.append(Problem(self.check.chain, None, "events", _("the claim has no audit events")))
             result.complete = False
         return result
 
@@ -273,13 +286,13 @@ def _calendar_problem(recorded, today: date) -> str | None:
     calendar — be the days that calendar publishes (a later version is not asked: the step was judged by this one)."""
     try:
         start = date.fromisoformat(recorded["from"])
-        name, days = recorded["name"], recorded["days"]
+        calendar, days = recorded["name"], recorded["days"]
     except (KeyError, TypeError, ValueError):
-        return "the calendar the application recorded cannot be read"
+        return _("the calendar the application recorded cannot be read")
     if start != today:
-        return f"the recorded calendar starts after {start}, but the application was made on {today}"
-    if name == CALENDAR and calendar_record(start, len(days))["days"] != days:
-        return f"the working days recorded with the application are not those {name} publishes"
+        return _("the recorded calendar starts after {start}, but the application was made on {today}").format(start=start, today=today)
+    if calendar == CALENDAR and calendar_record(start, len(days))["days"] != days:
+        return _("the working days recorded with the application are not those {calendar} publishes").format(calendar=calendar)
     return None
 
 
@@ -295,16 +308,18 @@ def stored_problems(row, claim: Claim) -> list[Problem]:
     """How the stored claim row differs from the replayed claim."""
     unreadable = [column for column, value in zip(row._fields, row, strict=True) if undecodable(value)]
     if unreadable:
-        return [Problem(claim.id, None, "encoding", f"the stored claim's {', '.join(unreadable)} is not UTF-8 text: "
-                                                    "it was written outside this tool")]
+        return [Problem(claim.id, None, "encoding", _("the stored claim's {columns} is not UTF-8 text: it was written outside this "
+                                                      "tool").format(columns=listing(unreadable)))]
     problems = []
     for column in STORED_COLUMNS:
         stored, replayed = getattr(row, column), (people_of(claim) if column == "people" else getattr(claim, column))
         if stored != replayed:
-            problems.append(Problem(claim.id, None, "stored", f"the stored {column} is {stored!r}, the events give {replayed!r}"))
+            problems.append(Problem(claim.id, None, "stored", _("the stored {column} is {stored!r}, the events give {replayed!r}").format(
+                column=column, stored=stored, replayed=replayed)))
     if not matches_canonical(snapshot_form(claim), row.snapshot):
         differing = _snapshot_fields(row.snapshot, claim)
-        problems.append(Problem(claim.id, None, "stored", f"the stored snapshot differs from the replayed claim in {differing}"))
+        problems.append(Problem(claim.id, None, "stored", _("the stored snapshot differs from the replayed claim in {fields}").format(
+            fields=differing)))
     return problems
 
 
@@ -312,22 +327,32 @@ def _snapshot_fields(snapshot: str, claim: Claim) -> str:
     try:
         stored = json.loads(snapshot)
     except (TypeError, ValueError):
-        return "everything (it is not JSON)"
+        return _("everything (it is not JSON)")
     if not isinstance(stored, dict):
-        return "everything (it is not a JSON object)"
-    return _differences(stored, snapshot_form(claim), "stored", "replayed") or "its JSON form"
+        return _("everything (it is not a JSON object)")
+    return _differences(stored, snapshot_form(claim), STORED_REPLAYED) or _("its JSON form")
 
 
 def _difference(recorded: dict, derived: dict) -> str:
-    return _differences(recorded, derived, "recorded", "derived")
+    return _differences(recorded, derived, RECORDED_DERIVED)
 
 
-def _differences(first, second, first_name: str, second_name: str, limit: int = 4) -> str:
-    """Where two documents differ, as paths to the differing values (values shown only where they are not personal data)."""
+def _to_state_problem(judged: str, recorded: str) -> str:
+    return _("the rules lead to {judged}, the event says {recorded}").format(judged=name("state", judged), recorded=name("state", recorded))
+
+
+RECORDED_DERIVED = N_("{path}: recorded {first}, derived {second}")
+STORED_REPLAYED = N_("{path}: stored {first}, replayed {second}")
+
+
+def _differences(first, second, described: str, limit: int = 4) -> str:
+    """Where two documents differ, as paths to the differing values (values shown only where they are not personal data);
+    `described` says how one difference reads (an N_ message)."""
     found = list(_leaf_differences(first, second, ""))
-    shown = [_described(path, a, b, first_name, second_name) for path, a, b in found[:limit]]
-    more = f"; and {len(found) - limit} more" if len(found) > limit else ""
-    return "; ".join(shown) + more
+    shown = clauses(_described(path, a, b, described) for path, a, b in found[:limit])
+    if len(found) > limit:
+        return _("{differences}; and {more} more").format(differences=shown, more=len(found) - limit)
+    return shown
 
 
 def _leaf_differences(a, b, path: str):
@@ -343,11 +368,11 @@ def _leaf_differences(a, b, path: str):
         yield path, a, b
 
 
-def _described(path: str, a, b, first_name: str, second_name: str) -> str:
+def _described(path: str, a, b, described: str) -> str:
     key = path.rsplit(".", 1)[-1].split("[", 1)[0]
     if key in PII_KEYS or key in DIGEST_KEYS:
-        return f"{path} differs"
-    return f"{path}: {first_name} {_short(a)}, {second_name} {_short(b)}"
+        return _("{path} differs").format(path=path)
+    return _(described).format(path=path, first=_short(a), second=_short(b))
 
 
 class _Absent:
@@ -360,7 +385,7 @@ _ABSENT = _Absent()
 
 def _short(value) -> str:
     if value is _ABSENT:
-        return "absent"
+        return _("absent")
     text = canonical_json(_safe(value))
     return text if len(text) <= 80 else text[:77] + "…"
 

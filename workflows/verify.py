@@ -16,8 +16,10 @@ from claims.anchor import Anchor, anchor_document, read_anchor
 from claims.audit import ADMIN_CHAIN
 from claims.chain import Problem
 from claims.errors import Forbidden, NotFound
+from claims.i18n import _, name
 from claims.storage import Tx
 from workflows.admin_record import read_admin_record
+from workflows.auditing import orphan_problem
 from workflows.office import Office
 from workflows.verify_ranges import Findings, Workers, anchor_problems, jobs_for, ranges_of, verify_range
 from workflows.views import masked, sees_personal_data
@@ -77,7 +79,7 @@ def _processes(office: Office, only: str | None, jobs: int | None) -> int:
     """How many processes share the work: decided from a first look (the claim must exist, the user may verify)."""
     with office.store.read() as tx:
         if only is not None and only != ADMIN_CHAIN and not _exists(tx, only):
-            raise NotFound(f"claim {only!r} not found", claim=only)
+            raise NotFound(_("claim {claim!r} not found").format(claim=only), claim=only)
         office.authorized_user(tx, "audit")
         if only is not None:
             return 1
@@ -87,7 +89,7 @@ def _processes(office: Office, only: str | None, jobs: int | None) -> int:
 def _verify_in(tx: Tx, office: Office, only: str | None, anchor: Anchor | None, progress: Progress, workers, processes: int) -> dict:
     heads = dict(anchor.heads) if anchor else {}
     findings = Findings()
-    findings.add([Problem(None, None, "file", f"the database file is damaged: {what}") for what in tx.damage()])
+    findings.add([Problem(None, None, "file", _("the database file is damaged: {what}").format(what=what)) for what in tx.damage()])
     record = read_admin_record(tx, watch=heads.get(ADMIN_CHAIN, (None,))[0], now=office.clock.now())
     findings.add(record.problems)
     findings.add(_admin_anchor(heads.pop(ADMIN_CHAIN, None), record))
@@ -102,8 +104,8 @@ def _verify_in(tx: Tx, office: Office, only: str | None, anchor: Anchor | None, 
         claims, events = _merge(results, findings, heads)
         if events != stored:  # some events belong to no claim row
             events += _orphans(tx, findings, heads, only)
-    warnings = [f"the append-only trigger {name} is missing: the database no longer refuses UPDATE or DELETE on its table"
-                for name in audit_reads.missing_triggers(tx)]
+    warnings = [_("the append-only trigger {name} is missing: the database no longer refuses UPDATE or DELETE on its table").format(
+                    name=name) for name in audit_reads.missing_triggers(tx)]
     if anchor:
         _anchor_leftovers(findings, anchor, heads, only)
     return {
@@ -146,7 +148,7 @@ def _orphans(tx: Tx, findings: Findings, heads: dict, only: str | None) -> int:
     """Chains (or the one asked about) whose events have no claim row; returns how many events they hold."""
     events = 0
     for claim_id, count in audit_reads.orphan_chains(tx, only):
-        findings.add([Problem(claim_id, None, "claim", f"{count} audit events belong to a claim that has no claim row")])
+        findings.add([Problem(claim_id, None, "claim", orphan_problem(count))])
         heads.pop(claim_id, None)
         events += count
     return events
@@ -154,10 +156,12 @@ def _orphans(tx: Tx, findings: Findings, heads: dict, only: str | None) -> int:
 
 def _anchor_leftovers(findings: Findings, anchor: Anchor, heads: dict, only: str | None) -> None:
     if not anchor.root_matches:
-        findings.add([Problem(None, None, "anchor", "the anchor file's root hash does not match its heads: the anchor itself was edited")])
+        findings.add([Problem(None, None, "anchor", _("the anchor file's root hash does not match its heads: the anchor itself was "
+                                                      "edited"))])
     if only is None:
-        for chain, (seq, _) in sorted(heads.items()):
-            findings.add([Problem(chain, seq, "anchor", f"the anchor covers this chain up to seq {seq}, but the log holds none of it")])
+        for chain, (seq, _digest) in sorted(heads.items()):
+            findings.add([Problem(chain, seq, "anchor", _("the anchor covers this chain up to seq {seq}, but the log holds none of it").format(
+                seq=seq))])
 
 
 def anchor(office: Office) -> dict:
@@ -165,7 +169,8 @@ def anchor(office: Office) -> dict:
     with office.store.read() as tx:
         user = office.authorized_user(tx, "audit")
         if not sees_personal_data(user):
-            raise Forbidden(f"not allowed: an anchor holds the hashes of events with personal data the {user['role']} role is not "
-                            "shown (docs/security.md, What masking guarantees); an auditor takes anchors", rule="role")
+            raise Forbidden(_("not allowed: an anchor holds the hashes of events with personal data the {role} role is not "
+                              "shown (docs/security.md, What masking guarantees); an auditor takes anchors").format(
+                role=name("role", user["role"])), rule="role")
         heads = [(row.claim_id, row.seq, row.hash) for row in audit_reads.heads(tx)]
     return anchor_document(heads, office.clock.now().isoformat(timespec="seconds"))

@@ -16,9 +16,10 @@ import signal
 from dataclasses import dataclass, field
 from queue import Empty
 
-from claims import audit_reads
+from claims import audit_reads, i18n
 from claims.chain import Problem
 from claims.errors import ClaimsError
+from claims.i18n import _
 from claims.storage import Tx, open_store
 from workflows.admin_record import AdminRecord
 from workflows.replay import Replayer, stored_problems
@@ -95,11 +96,11 @@ def anchor_problems(chain: str, head: tuple[int, str], last_seq: int, watched: s
     """The chain must still hold the anchored hash at the anchored seq."""
     seq, digest = head
     if last_seq < seq:
-        return [Problem(chain, seq, "anchor", f"the log ends at seq {last_seq}, but the anchor covers seq {seq}: "
-                                              "events were removed from the tail")]
+        return [Problem(chain, seq, "anchor", _("the log ends at seq {last}, but the anchor covers seq {seq}: "
+                                                "events were removed from the tail").format(last=last_seq, seq=seq))]
     if watched != digest:
-        return [Problem(chain, seq, "anchor", f"seq {seq} no longer has the hash the anchor holds: "
-                                              "the chain was rewritten after the anchor was taken")]
+        return [Problem(chain, seq, "anchor", _("seq {seq} no longer has the hash the anchor holds: "
+                                                "the chain was rewritten after the anchor was taken").format(seq=seq))]
     return []
 
 
@@ -115,7 +116,8 @@ class Workers:
         self.context = multiprocessing.get_context("spawn")
         self.outbox = self.context.Queue()
         self.inboxes = [self.context.Queue() for _ in range(count)]
-        self.processes = [self.context.Process(target=_worker, args=(index, target, inbox, self.outbox), daemon=True)
+        language = i18n.chosen()  # a spawned worker starts in English: it writes its problems in the caller's language
+        self.processes = [self.context.Process(target=_worker, args=(index, target, inbox, self.outbox, language), daemon=True)
                           for index, inbox in enumerate(self.inboxes, 1)]
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited across exec: the workers' Python keeps it ignored
         try:
@@ -132,7 +134,7 @@ class Workers:
         while ready < len(self.inboxes):
             kind, index, value = self.outbox.get()
             if kind == "failed":
-                raise ClaimsError(f"a verification worker could not open the database: {value}")
+                raise ClaimsError(_("a verification worker could not open the database: {reason}").format(reason=value))
             ready += kind == "ready"
 
     def run(self, tx: Tx, record: AdminRecord, ranges: list, heads: dict, advance) -> list[RangeResult]:
@@ -174,7 +176,7 @@ class _Inbox:
         if kind == "progress":
             self.advance(value)
         elif kind == "failed":
-            raise ClaimsError(f"a verification worker failed on the claims {_range(self.ranges[index])}: {value}")
+            raise ClaimsError(_worker_failure(self.ranges[index], value))
         elif kind == "done":
             self.results[index] = value
 
@@ -188,7 +190,8 @@ class _Inbox:
                 return
 
 
-def _worker(index: int, target: str, inbox, outbox) -> None:
+def _worker(index: int, target: str, inbox, outbox, language: str = "en") -> None:
+    i18n.use(language)
     store, pending = open_store(target), [0]
 
     def advance(events: int) -> None:
@@ -216,6 +219,11 @@ def _worker(index: int, target: str, inbox, outbox) -> None:
         store.close()
 
 
-def _range(bounds) -> str:
+def _worker_failure(bounds, reason) -> str:
+    """A worker's failure, naming the claims it verified."""
     lo, hi = bounds
-    return f"from {lo or 'the first'} to {'before ' + hi if hi else 'the last'}"
+    if hi:
+        return (_("a verification worker failed on the claims from {lo} to before {hi}: {reason}") if lo else
+                _("a verification worker failed on the claims from the first to before {hi}: {reason}")).format(lo=lo, hi=hi, reason=reason)
+    return (_("a verification worker failed on the claims from {lo} to the last: {reason}") if lo else
+            _("a verification worker failed on the claims from the first to the last: {reason}")).format(lo=lo, reason=reason)
