@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from cli import common
-from cli.choices import Role
+from cli.choices import Role, parser
 from cli.command_line import G
 from cli.common import app, db_app, policy_app, settings_app, user_app
 from cli.texts import about, param
@@ -29,7 +29,7 @@ def init(
 @user_app.command("add", **about("user add"))
 def user_add(
     name: Annotated[str, typer.Argument(metavar="NAME", help=param("user add NAME"))],
-    role: Annotated[Role, typer.Option("--role", help=param("user add --role"))],
+    role: Annotated[Role, typer.Option("--role", parser=parser(Role), help=param("user add --role"))],
     limit: Annotated[Optional[str], typer.Option("--limit", metavar="AMOUNT", help=param("user add --limit"))] = None,
 ):
     from workflows.admin import add_user
@@ -40,7 +40,7 @@ def user_add(
 @user_app.command("role", **about("user role"))
 def user_role(
     name: Annotated[str, typer.Argument(metavar="USER", help=param("user role USER"))],
-    role: Annotated[Role, typer.Option("--role", help=param("user role --role"))],
+    role: Annotated[Role, typer.Option("--role", parser=parser(Role), help=param("user role --role"))],
     limit: Annotated[Optional[str], typer.Option("--limit", metavar="AMOUNT", help=param("user role --limit"))] = None,
 ):
     from workflows.admin import change_role

@@ -97,3 +97,62 @@ class DiagramFormat(str, Enum):
 class Language(str, Enum):
     zh = "zh"
     en = "en"
+
+
+# typed in the reader's language -------------------------------------------------------------------------------------
+VOCABULARY = {ClaimType: "claim type", Cause: "cause", Channel: "channel", IdType: "id type", Relation: "relation",
+              Outcome: "outcome", Ground: "ground", Because: "because", Role: "role", State: "state"}
+
+
+class NotAChoice(ValueError):
+    """A value that is neither a choice's English value nor its Chinese name: bad input (exit 2), naming the choices
+    as the reader names them (in Chinese: with their values)."""
+
+    def __init__(self, context: str, typed: str, values):
+        from claims.i18n import N_, chosen, listing, name
+        from claims.i18n import cli_ as _
+
+        if chosen() == "en":
+            choices = ", ".join(repr(value) for value in values)
+        else:
+            choices = listing(f"{name(context, value)} ({value})" for value in values)
+        super().__init__(_(N_("{typed!r} is not one of {choices}.")).format(typed=typed, choices=choices))
+
+
+def parser(enum):
+    """typer's `parser=` for a choice of a vocabulary: the English value, or its Chinese name (claims.vocabulary), in
+    either language; anything else is NotAChoice. Shell completion still offers the English values (typer reads them
+    from the Enum)."""
+    context = VOCABULARY[enum]
+    values = tuple(member.value for member in enum)
+
+    def parse(typed):
+        if isinstance(typed, enum):
+            return typed
+        from claims.vocabulary import value_of
+
+        value = value_of(context, typed, values)
+        if value is None:
+            raise NotAChoice(context, typed, values)
+        return enum(value)
+
+    return parse
+
+
+def document(typed: str) -> str:
+    """A document type as typed: its Chinese name is its value (理赔申请书: claim_form); anything else goes on as typed, to
+    be found in the catalogue or not (exit 3, as for an unknown document type)."""
+    from claims.materials import DOCUMENT_TYPES
+    from claims.vocabulary import value_of
+
+    return value_of("document", typed, DOCUMENT_TYPES) or typed
+
+
+def vocabulary_of(param) -> str | None:
+    """The vocabulary (claims.vocabulary context) a click parameter's choices come from, if any."""
+    if getattr(param, "metavar", None) == "DOC_TYPE":
+        return None  # its help names the document types itself
+    descriptor = getattr(param, "type_descriptor", None)
+    annotation = getattr(descriptor, "annotation", None)
+    args = getattr(annotation, "__args__", None)
+    return VOCABULARY.get(args[0] if args else annotation)

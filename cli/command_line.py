@@ -15,8 +15,11 @@ from typing import Annotated, Optional
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+from claims import i18n
 from claims.errors import BadInput
-from cli import completion, texts
+from claims.i18n import N_
+from claims.i18n import cli_ as _
+from cli import completion, texts, usage
 from cli.choices import Language
 
 LANGUAGES = tuple(language.value for language in Language)
@@ -24,15 +27,15 @@ GLOBAL_VALUES = {"--db": "db", "--as": "user", "--lang": "lang"}
 ENVIRONMENT = ("CLAIMS_DB", "CLAIMS_USER", "CLAIMS_NOW", "CLAIMS_LANG")
 
 MESSAGES = {
-    "needs value": "{option} needs a value",
-    "empty": "{option} must name {what}, not an empty string",
-    "what --as": "a user",
-    "what --db": "a database",
-    "what --lang": "a language (zh or en)",
-    "language": "{where} must be zh or en, not {value!r}",
-    "unreadable env": "{name} holds {problem}",
-    "unreadable word": "the command line holds {problem}: {word}",
-    "version": "claims {version}",
+    "needs value": N_("{option} needs a value"),
+    "empty": N_("{option} must name {what}, not an empty string"),
+    "what --as": N_("a user"),
+    "what --db": N_("a database"),
+    "what --lang": N_("a language (zh or en)"),
+    "language": N_("{where} must be zh or en, not {value!r}"),
+    "unreadable env": N_("{name} holds {problem}"),
+    "unreadable word": N_("the command line holds {problem}: {word}"),
+    "version": N_("claims {version}"),
 }
 
 
@@ -48,6 +51,7 @@ class Globals:
 
 
 G = Globals()
+usage.speak()  # typer's own words ([required], Commands) from the catalogue of the language chosen
 
 
 # taking them off the line --------------------------------------------------------------------
@@ -67,7 +71,7 @@ def split_globals(argv: list[str]) -> tuple[Globals, list[str]]:
             setattr(found, GLOBAL_VALUES[name], _global_value(name, value))
         elif word in GLOBAL_VALUES:
             if i + 1 >= len(argv):
-                raise BadInput(MESSAGES["needs value"].format(option=word))
+                raise BadInput(_(MESSAGES["needs value"]).format(option=word))
             setattr(found, GLOBAL_VALUES[word], _global_value(word, argv[i + 1]))
             i += 1
         elif word == "--":
@@ -81,7 +85,7 @@ def split_globals(argv: list[str]) -> tuple[Globals, list[str]]:
 
 def _global_value(option: str, value: str) -> str:
     if not value.strip():
-        raise BadInput(MESSAGES["empty"].format(option=option, what=MESSAGES[f"what {option}"]))
+        raise BadInput(_(MESSAGES["empty"]).format(option=option, what=_(MESSAGES[f"what {option}"])))
     if option == "--lang":
         return _language(value, "--lang")
     return value
@@ -98,7 +102,7 @@ def language_from_environment() -> str:
 
 def _language(value: str, where: str) -> str:
     if value not in LANGUAGES:
-        raise BadInput(MESSAGES["language"].format(where=where, value=value))
+        raise BadInput(_(MESSAGES["language"]).format(where=where, value=value))
     return value
 
 
@@ -109,11 +113,11 @@ def readable(argv: list[str]) -> None:
     for name in ENVIRONMENT:
         problem = text_problem(os.environ.get(name, ""))
         if problem:
-            raise BadInput(MESSAGES["unreadable env"].format(name=name, problem=problem))
+            raise BadInput(_(MESSAGES["unreadable env"]).format(name=name, problem=problem))
     for word in argv:
         problem = text_problem(word)
         if problem:
-            raise BadInput(MESSAGES["unreadable word"].format(problem=problem, word=repr(word.encode("utf-8", "replace")[:30])))
+            raise BadInput(_(MESSAGES["unreadable word"]).format(problem=problem, word=repr(word.encode("utf-8", "replace")[:30])))
 
 
 # declared to click ---------------------------------------------------------------------------
@@ -138,7 +142,7 @@ def _version(ctx: typer.Context, value: bool):
 
         typer.echo(json.dumps({"version": number}))
     else:
-        typer.echo(MESSAGES["version"].format(version=number))
+        typer.echo(_(MESSAGES["version"]).format(version=number))
     raise typer.Exit(0)
 
 
@@ -170,11 +174,57 @@ def is_global(param) -> bool:
 
 
 class _WithGlobalOptions:
-    """Every command and group parses the global options too, and lists them in a section of their own."""
+    """Every command and group parses the global options too, and lists them in a section of their own.
+
+    Help is shown in the reader's language (docs/cli.md, Languages): click holds every text in English (cli.texts) and
+    each is translated here, when it is shown, so that one process may show help in either language. In Chinese the
+    page is laid out in terminal cells (cli.help_format), where a Chinese character takes two."""
+
+    def get_help(self, ctx) -> str:
+        if i18n.chosen() == "en":
+            return super().get_help(ctx)
+        from cli.help_format import formatter
+
+        page = formatter(ctx)
+        self.format_help(ctx, page)
+        return page.getvalue().rstrip("\n")
+
+    def get_usage(self, ctx) -> str:
+        if i18n.chosen() == "en":
+            return super().get_usage(ctx)
+        from cli.help_format import formatter
+
+        page = formatter(ctx)
+        self.format_usage(ctx, page)
+        return page.getvalue().rstrip("\n")
 
     def format_help(self, ctx, formatter) -> None:
         _formats_unbroken()
         super().format_help(ctx, formatter)
+
+    def format_usage(self, ctx, formatter) -> None:
+        pieces = [texts.shown(piece) for piece in self.collect_usage_pieces(ctx)]
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_(texts.USAGE))
+
+    def format_help_text(self, ctx, formatter) -> None:
+        text = texts.shown(self.help)
+        if text:
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text(text)
+
+    def format_epilog(self, ctx, formatter) -> None:
+        if self.epilog:
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text(texts.shown(self.epilog))
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        if i18n.chosen() == "en":
+            return super().get_short_help_str(limit)
+        from cli.help_format import short_help
+
+        return short_help(texts.shown(self.help), limit)
 
     def get_params(self, ctx):
         return [*super().get_params(ctx), *global_params()]
@@ -185,11 +235,38 @@ class _WithGlobalOptions:
             record = texts.COMPLETION.get(param.name) or param.get_help_record(ctx)
             if record is not None:
                 kind = "global" if is_global(param) else "arguments" if param.param_type_name == "argument" else "options"
-                sections[kind].append(record)
+                sections[kind].append(record if i18n.chosen() == "en" else _shown_record(param, record))
         for kind, records in sections.items():
             if records:
-                with formatter.section(texts.SECTIONS[kind]):
+                with formatter.section(_(texts.SECTIONS[kind])):
                     formatter.write_dl(records)
+
+
+def _shown_record(param, record: tuple[str, str]) -> tuple[str, str]:
+    """An option's or argument's line of help in the reader's language: its help translated (click's own words after it,
+    such as [required], come translated from typer), the choices of a vocabulary named as the reader names them."""
+    from cli.choices import vocabulary_of
+
+    name, help_ = record
+    own = texts.COMPLETION[param.name][1] if param.name in texts.COMPLETION else (param.help or "")
+    if own and help_.startswith(own):  # then typer's [required], [default: …], already in Chinese
+        own, extras = texts.shown(own), help_[len(own):]
+    else:
+        own, extras = help_, ""
+    context = vocabulary_of(param)
+    if param.param_type_name == "argument" or context:
+        name = name.split(" <", 1)[0]  # typer's <str>, or the English values: the help names the choices instead
+    if context and param.param_type_name == "option" and param.metavar is None:
+        name = f"{name} {param.opts[0].lstrip('-').upper().replace('-', '_')}"
+    if context and not texts.lists_choices(param.help):
+        from claims.i18n import names
+
+        own = _(texts.ONE_OF).format(help=own, choices=names(context, vocabulary_values(param)))
+    return name, own + extras
+
+
+def vocabulary_values(param) -> list[str]:
+    return [getattr(choice, "value", choice) for choice in param.type_descriptor.choices or ()]
 
 
 @cache

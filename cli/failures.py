@@ -12,13 +12,15 @@ import sys
 import typer
 
 from claims.errors import BadInput, ClaimsError
+from claims.i18n import N_
+from claims.i18n import cli_ as _
 from cli.command_line import G
 
 MESSAGES = {
-    "aborted": "aborted",
-    "internal": "internal error ({kind}: {exc}); set CLAIMS_DEBUG=1 for the traceback",
-    "interrupted": "\nInterrupted; nothing more was written.\n",
-    "error": "Error: {message}",
+    "aborted": N_("aborted"),
+    "internal": N_("internal error ({kind}: {exc}); set CLAIMS_DEBUG=1 for the traceback"),
+    "interrupted": N_("\nInterrupted; nothing more was written.\n"),
+    "error": N_("Error: {message}"),
 }
 
 
@@ -29,9 +31,11 @@ def as_error(exc: Exception) -> ClaimsError:
     if isinstance(exc, ClaimsError):
         return exc
     if isinstance(exc, typer.Abort):
-        return ClaimsError(MESSAGES["aborted"])
+        return ClaimsError(_(MESSAGES["aborted"]))
     if isinstance(exc, ClickException):
-        return BadInput(exc.format_message())
+        from cli.usage import message
+
+        return BadInput(message(exc))
     return _unexpected(exc)
 
 
@@ -44,7 +48,7 @@ def _unexpected(exc: Exception) -> ClaimsError:
             return known
     if os.environ.get("CLAIMS_DEBUG"):
         raise exc
-    return ClaimsError(MESSAGES["internal"].format(kind=type(exc).__name__, exc=exc))
+    return ClaimsError(_(MESSAGES["internal"]).format(kind=type(exc).__name__, exc=exc))
 
 
 def fail(error: ClaimsError, usage=None) -> int:
@@ -54,7 +58,7 @@ def fail(error: ClaimsError, usage=None) -> int:
     else:
         if usage is not None and usage.ctx is not None:
             sys.stderr.write(usage.ctx.get_usage() + "\n")
-        sys.stderr.write(_for_a_person(MESSAGES["error"].format(message=error.message)) + "\n")
+        sys.stderr.write(_for_a_person(_(MESSAGES["error"]).format(message=error.message)) + "\n")
     return error.exit_code
 
 
@@ -73,7 +77,7 @@ def _for_a_person(line: str) -> str:
 def interrupted() -> int:
     """Ctrl-C: one line and exit 130 (what shells report for SIGINT); the open transaction was rolled back."""
     try:
-        sys.stderr.write(MESSAGES["interrupted"])
+        sys.stderr.write(_(MESSAGES["interrupted"]))
         sys.stderr.flush()
     except (OSError, ValueError):
         pass

@@ -14,10 +14,10 @@ from claims.errors import BadInput
 from claims.materials import DOCUMENT_TYPES
 from claims.values import clean_text, money, parse_amount, parse_date
 from cli import common
-from cli.choices import Because, Cause, Channel, ClaimType, Ground, IdType, Outcome, Relation
+from cli.choices import Because, Cause, Channel, ClaimType, Ground, IdType, Outcome, Relation, document, parser
 from cli.command_line import G
 from cli.common import app
-from cli.texts import about, param
+from cli.texts import Choice, Choices, about, param
 
 MESSAGES = {"unreadable file": "--file {path!r} cannot be read: {reason}"}
 
@@ -53,10 +53,10 @@ def _text(text: str | None, option: str, *, lines: bool = True) -> str | None:
 @app.command(**about("report"))
 def report(
     policy: Annotated[str, typer.Argument(metavar="POLICY", help=param("report POLICY"))],
-    type_: Annotated[ClaimType, typer.Option("--type", help=param("report --type"))],
+    type_: Annotated[ClaimType, typer.Option("--type", parser=parser(ClaimType), help=param("report --type"))],
     event_date: Annotated[str, typer.Option("--event-date", metavar="DATE", help=param("report --event-date"))],
-    cause: Annotated[Optional[Cause], typer.Option("--cause", help=param("report --cause"))] = None,
-    channel: Annotated[Optional[Channel], typer.Option("--channel", help=param("report --channel"))] = None,
+    cause: Annotated[Optional[Cause], typer.Option("--cause", parser=parser(Cause), help=param("report --cause"))] = None,
+    channel: Annotated[Optional[Channel], typer.Option("--channel", parser=parser(Channel), help=param("report --channel"))] = None,
     late_reason: Annotated[Optional[str], typer.Option("--late-reason", metavar="TEXT", help=param("report --late-reason"))] = None,
     description: Annotated[Optional[str], typer.Option("--description", metavar="TEXT", help=param("report --description"))] = None,
 ):
@@ -72,11 +72,11 @@ def report(
 def apply(
     claim: Annotated[str, _claim("apply")],
     applicant: Annotated[str, typer.Option("--applicant", metavar="NAME", help=param("apply --applicant"))],
-    id_type: Annotated[IdType, typer.Option("--id-type", help=param("apply --id-type"))],
+    id_type: Annotated[IdType, typer.Option("--id-type", parser=parser(IdType), help=param("apply --id-type"))],
     id_number: Annotated[str, typer.Option("--id-number", metavar="NUMBER", help=param("apply --id-number"))],
     id_expires: Annotated[Optional[str], typer.Option("--id-expires", metavar="DATE", help=param("apply --id-expires"))] = None,
     id_photo: Annotated[bool, typer.Option("--id-photo", help=param("apply --id-photo"))] = False,
-    relation: Annotated[Optional[Relation], typer.Option("--relation", help=param("apply --relation"))] = None,
+    relation: Annotated[Optional[Relation], typer.Option("--relation", parser=parser(Relation), help=param("apply --relation"))] = None,
     signed_by: Annotated[Optional[str], typer.Option("--signed-by", metavar="NAME", help=param("apply --signed-by"))] = None,
     for_: Annotated[Optional[str], typer.Option("--for", metavar="NAME", help=param("apply --for"))] = None,
 ):
@@ -90,7 +90,8 @@ def apply(
 @app.command(**about("attach"))
 def attach(
     claim: Annotated[str, _claim("attach")],
-    doc_type: Annotated[str, typer.Argument(metavar="DOC_TYPE", help=param("attach DOC_TYPE", document_types=", ".join(DOCUMENT_TYPES)))],
+    doc_type: Annotated[str, typer.Argument(metavar="DOC_TYPE", parser=document,
+                                              help=param("attach DOC_TYPE", document_types=Choices("document", DOCUMENT_TYPES, "")))],
     file: Annotated[Optional[str], typer.Option("--file", metavar="PATH", help=param("attach --file"))] = None,
 ):
     _flow(claim, "attach", {"document": doc_type, "sha256": _file_digest(file)})
@@ -111,7 +112,7 @@ def _file_digest(path: str | None) -> str | None:
 @app.command(**about("request"))
 def request(
     claim: Annotated[str, _claim("request")],
-    doc_type: Annotated[str, typer.Argument(metavar="DOC_TYPE", help=param("request DOC_TYPE"))],
+    doc_type: Annotated[str, typer.Argument(metavar="DOC_TYPE", parser=document, help=param("request DOC_TYPE"))],
     reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help=param("request --reason"))],
 ):
     _flow(claim, "request", {"document": doc_type, "reason": _text(reason, "--reason")})
@@ -125,10 +126,11 @@ def investigate(claim: Annotated[str, _claim("investigate")]):
 @app.command(**about("decide"))
 def decide(
     claim: Annotated[str, _claim("decide")],
-    outcome: Annotated[Outcome, typer.Argument(metavar="OUTCOME", help=param("decide OUTCOME"))],
+    outcome: Annotated[Outcome, typer.Argument(metavar="OUTCOME", parser=parser(Outcome), help=param(
+        "decide OUTCOME", **{value: Choice("outcome", value) for value in ("approve", "partial", "decline")}))],
     reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help=param("decide --reason"))],
     amount: Annotated[Optional[str], typer.Option("--amount", metavar="AMOUNT", help=param("decide --amount"))] = None,
-    ground: Annotated[Optional[Ground], typer.Option("--ground", help=param("decide --ground"))] = None,
+    ground: Annotated[Optional[Ground], typer.Option("--ground", parser=parser(Ground), help=param("decide --ground"))] = None,
 ):
     args = {"outcome": outcome.value, "amount": _amount(amount), "ground": _value(ground), "reason": _text(reason, "--reason")}
     _flow(claim, "decide", args)
@@ -156,7 +158,8 @@ def pay(
 def exclude(
     claim: Annotated[str, _claim("exclude")],
     name: Annotated[str, typer.Argument(metavar="NAME", help=param("exclude NAME"))],
-    because: Annotated[Because, typer.Option("--because", help=param("exclude --because"))],
+    because: Annotated[Because, typer.Option("--because", parser=parser(Because),
+                                             help=param("exclude --because", choices=Choices("because", Because.__members__)))],
 ):
     _flow(claim, "exclude", {"beneficiary": _text(name, "NAME", lines=False), "because": because.value})
 

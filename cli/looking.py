@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from cli import common
-from cli.choices import ClaimType, DiagramFormat, State
+from cli.choices import ClaimType, DiagramFormat, State, parser
 from cli.common import app
 from cli.texts import about, param
 
@@ -33,9 +33,9 @@ def docs(claim: Annotated[str, _claim("docs")]):
 
 @app.command("list", **about("list"))
 def list_(
-    state: Annotated[Optional[list[State]], typer.Option("--state", help=param("list --state"))] = None,
+    state: Annotated[Optional[list[State]], typer.Option("--state", parser=parser(State), help=param("list --state"))] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help=param("list --overdue"))] = False,
-    type_: Annotated[Optional[ClaimType], typer.Option("--type", help=param("list --type"))] = None,
+    type_: Annotated[Optional[ClaimType], typer.Option("--type", parser=parser(ClaimType), help=param("list --type"))] = None,
     mine: Annotated[bool, typer.Option("--mine", help=param("list --mine"))] = False,
     assignee: Annotated[Optional[str], typer.Option("--assignee", metavar="USER", help=param("list --assignee"))] = None,
     policy: Annotated[Optional[str], typer.Option("--policy", metavar="POLICY", help=param("list --policy"))] = None,
