@@ -14,7 +14,7 @@ from datetime import date
 
 from claims.audit import seal
 from claims.errors import Conflict, NotFound, RuleRefused
-from claims.i18n import N_, _, listing, name
+from claims.i18n import N_, _, listing, name, names
 from claims.materials import DOCUMENT_TYPES, required_materials
 from claims.records import NEW, Claim, evolve
 from claims.storage import Tx
@@ -58,7 +58,7 @@ def advance(office: Office, claim_id: str, command: str, args: dict, *, view: bo
     """Any step on an existing claim: apply, attach, investigate, decide, notify, pay, …"""
     if command in ("attach", "request") and args["document"] not in DOCUMENT_TYPES:
         raise NotFound(_("document type {document!r} not found; known types: {known}").format(
-            document=args["document"], known=listing(DOCUMENT_TYPES)))
+            document=args["document"], known=names("document", DOCUMENT_TYPES)))
 
     def work(tx: Tx) -> dict | None:
         claim = tx.existing_claim(claim_id)  # in a write transaction: the claim's row, and so its chain, locked first
@@ -100,12 +100,12 @@ def _record(tx: Tx, step: Step, to_state: str, events: list[tuple[str, dict]]) -
     at = stamp(step.now.astimezone(step.settings.zone))
     day = step.today.isoformat()
     sealed = []
-    for name, payload in events:
+    for kind, payload in events:
         if sealed:  # a follow-up event (the Art. 22 notice) is judged by the machine too
-            to_state = referee().judge(Step(name, claim, {}, {}, step.now, step.settings, actor=step.actor))
-        event = seal(claim.id, seq + 1, name, None if claim.state == NEW else claim.state, to_state, at,
+            to_state = referee().judge(Step(kind, claim, {}, {}, step.now, step.settings, actor=step.actor))
+        event = seal(claim.id, seq + 1, kind, None if claim.state == NEW else claim.state, to_state, at,
                      step.actor["name"], step.actor["role"], payload, step.settings.version, prev)
-        claim = evolve(claim, name, to_state, payload, at, day)
+        claim = evolve(claim, kind, to_state, payload, at, day)
         sealed.append(event)
         seq, prev = event.seq, event.hash
     due = dl.next_due(claim, step.settings, step.today)
