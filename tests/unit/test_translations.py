@@ -29,9 +29,9 @@ def extracted(domain: str) -> dict[tuple[str | None, str], str]:
     found = {}
     for folder in SOURCES[domain]:
         for filename, line, message, _comments, context in extract_from_dir(ROOT / folder, keywords=KEYWORDS):
-            for text in (message if isinstance(message, tuple) else (message,)):
-                if text:
-                    found[(context, text)] = f"{folder}/{filename}:{line}"
+            text = message[0] if isinstance(message, tuple) else message  # a plural message is its singular's entry
+            if text:
+                found[(context, text)] = f"{folder}/{filename}:{line}"
     return found
 
 
