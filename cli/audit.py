@@ -11,16 +11,18 @@ from typing import Annotated
 import typer
 
 from claims.errors import BadInput, IntegrityFailure
+from claims.i18n import N_, cli_ngettext
+from claims.i18n import cli_ as _
 from cli import common
 from cli.command_line import G
 from cli.common import app, audit_app
 from cli.texts import about, param
 
 MESSAGES = {
-    "not consistent": "claim {claim} does not replay consistently: {problems}",
-    "failed": "audit verification failed: {problems}",
-    "unwritable": "--out {path!r} cannot be written: {reason}",
-    "anchored": "Anchored {chains} ({events}), root {root}… → {out}",
+    "not consistent": N_("claim {claim} does not replay consistently: {problems}"),
+    "failed": N_("audit verification failed: {problems}"),
+    "unwritable": N_("--out {path!r} cannot be written: {reason}"),
+    "anchored": N_("Anchored {chains} ({events}), root {root}… → {out}"),
 }
 
 
@@ -39,8 +41,8 @@ def replay(
     doc = common.work(lambda office: replay_claim(office, claim, as_of))
     common.emit(doc, _screen("replay"))
     if not doc["consistent"]:
-        problems = _count(len(doc["problems"]), "problem")
-        raise IntegrityFailure(MESSAGES["not consistent"].format(claim=claim, problems=problems), claim=claim)
+        problems = _problems(len(doc["problems"]))
+        raise IntegrityFailure(_(MESSAGES["not consistent"]).format(claim=claim, problems=problems), claim=claim)
 
 
 @audit_app.command("verify", **about("audit verify"))
@@ -59,7 +61,7 @@ def audit_verify(
             bar.stop()
     common.emit(doc, _screen("verification"))
     if not doc["ok"]:
-        raise IntegrityFailure(MESSAGES["failed"].format(problems=_count(doc["problems_total"], "problem")))
+        raise IntegrityFailure(_(MESSAGES["failed"]).format(problems=_problems(doc["problems_total"])))
 
 
 def _screen(name: str):
@@ -110,8 +112,9 @@ def audit_export(
 
 
 def _render_anchored(s: dict) -> None:
-    print(MESSAGES["anchored"].format(chains=_count(s["chains"], "chain"), events=_count(s["events"], "event"), root=s["root"][:16],
-                                      out=s["out"]))
+    chains = cli_ngettext("{n} chain", "{n} chains", s["chains"]).format(n=f"{s['chains']:,}")
+    events = cli_ngettext("{n} event", "{n} events", s["events"]).format(n=f"{s['events']:,}")
+    print(_(MESSAGES["anchored"]).format(chains=chains, events=events, root=s["root"][:16], out=s["out"]))
 
 
 def _write_file(path: str, text: str) -> None:
@@ -121,8 +124,8 @@ def _write_file(path: str, text: str) -> None:
             handle.write(text)
         os.replace(temporary, path)
     except OSError as exc:
-        raise BadInput(MESSAGES["unwritable"].format(path=path, reason=exc.strerror)) from None
+        raise BadInput(_(MESSAGES["unwritable"]).format(path=path, reason=exc.strerror)) from None
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+def _problems(n: int) -> str:
+    return cli_ngettext("{n} problem", "{n} problems", n).format(n=f"{n:,}")

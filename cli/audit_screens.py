@@ -7,40 +7,39 @@ from __future__ import annotations
 
 import typer
 
+from claims.i18n import N_, clauses, cli_ngettext, money, name, names
+from claims.i18n import cli_ as _
 from cli.layout import grid, terminal_width, wrap
 
 MESSAGES = {
-    "replay": "Replay of {claim}",
-    "as of": " as of {moment}",
-    "replay columns": ("seq", "at", "event", "from → to", "by", "check"),
-    "allowed": "✓ allowed",
-    "chain only": "✓ chain only",
-    "by": "{actor} ({role})",
-    "where": "{claim}: {state}, version {version}, paid {paid}",
-    "flags": ", flags {flags}",
-    "replays": " — every step replays{stored}.",
-    "equals stored": " and equals the stored claim",
-    "problem": "✗ {seq}{problem} [{check}]",
-    "seq": "seq {seq}: ",
-    "warning": "Warning: {warning}",
-    "verified": "Audit log verified: {scope}{anchor} in {seconds} s — hash chains intact, every step allowed by the rules in "
-                "force then, stored claims equal their replay.",
-    "scope": "{claims}, {events} (with {admin})",
-    "anchor": ", against the anchor {file} taken {created}{age} (covering {chains} and {events})",
-    "unknown time": "at an unknown time",
-    "age": ", {age} old",
-    "hours": "{n} hours",
-    "under an hour": "less than an hour",
-    "days": "{n:g} days",
-    "failed": "Audit verification failed: {problems} in {scope}{anchor}",
-    "problem columns": ("claim", "seq", "check", "problem"),
-    "more": "… and {more} not listed.",
+    "replay": N_("Replay of {claim}"),
+    "replay as of": N_("Replay of {claim} as of {moment}"),
+    "replay columns": (N_("seq"), N_("at"), N_("event"), N_("from → to"), N_("by"), N_("check")),
+    "allowed": N_("✓ allowed"),
+    "chain only": N_("✓ chain only"),
+    "by": N_("{actor} ({role})"),
+    "where": N_("{claim}: {state}, version {version}, paid {paid}"),
+    "where flags": N_("{claim}: {state}, version {version}, paid {paid}, flags {flags}"),
+    "replays": N_("{where} — every step replays."),
+    "replays stored": N_("{where} — every step replays and equals the stored claim."),
+    "problem": N_("✗ {problem} [{check}]"),
+    "problem seq": N_("✗ seq {seq}: {problem} [{check}]"),
+    "warning": N_("Warning: {warning}"),
+    "verified": N_("Audit log verified: {scope}{anchor} in {seconds} s — hash chains intact, every step allowed by the rules "
+                   "in force then, stored claims equal their replay."),
+    "scope": N_("{claims}, {events} (with {admin})"),
+    "anchor": N_(", against the anchor {file} taken {created}{age} (covering {chains} and {events})"),
+    "unknown time": N_("at an unknown time"),
+    "age": N_(", {age} old"),
+    "under an hour": N_("less than an hour"),
+    "failed": N_("Audit verification failed: {problems} in {scope}{anchor}"),
+    "problem columns": (N_("claim"), N_("seq"), N_("check"), N_("problem")),
 }
 BOLD = {"bold": True}
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+def _counted(text: str, n: int) -> str:
+    return text.format(n=f"{n:,}")
 
 
 def _say(text: str, style: dict | None = None, indent: str = "") -> None:
@@ -56,64 +55,81 @@ def _grid(rows: list[list], **layout) -> None:
 
 # replay ---------------------------------------------------------------------------------------
 def replay(doc: dict) -> None:
-    title = MESSAGES["replay"].format(claim=doc["claim"]) + (MESSAGES["as of"].format(moment=doc["as_of"]) if doc["as_of"] else "")
+    if doc["as_of"]:
+        title = _(MESSAGES["replay as of"]).format(claim=doc["claim"], moment=doc["as_of"])
+    else:
+        title = _(MESSAGES["replay"]).format(claim=doc["claim"])
     _say(title, {"italic": True})
-    rows = [[(name, BOLD) for name in MESSAGES["replay columns"]]]
+    rows = [[(_(heading), BOLD) for heading in MESSAGES["replay columns"]]]
     for step in doc["steps"]:
-        move = f"{step['from'] or '∅'} → {step['to']}" if step["from"] != step["to"] else step["to"]
-        rows.append([str(step["seq"]), str(step["at"])[:16].replace("T", " "), step["event"], move,
-                     MESSAGES["by"].format(actor=step["actor"], role=step["role"]), _check(step)])
+        to = name("state", step["to"])
+        move = f"{name('state', step['from']) or '∅'} → {to}" if step["from"] != step["to"] else to
+        rows.append([str(step["seq"]), str(step["at"])[:16].replace("T", " "), name("event", step["event"]), move,
+                     _(MESSAGES["by"]).format(actor=step["actor"], role=name("role", step["role"])), _check(step)])
     _grid(rows, flexible=5, right=(0,), narrow=[[0, 1, 2, 3], [4, 5]])
     _claim_problems(doc)
 
 
 def _check(step: dict) -> tuple[str, dict]:
     if step["problems"]:
-        return "; ".join(step["problems"]), {"fg": "red"}
+        return clauses(step["problems"]), {"fg": "red"}
     if step["judged"]:
-        return MESSAGES["allowed"], {"fg": "green"}
-    return MESSAGES["chain only"], {"fg": "yellow"}
+        return _(MESSAGES["allowed"]), {"fg": "green"}
+    return _(MESSAGES["chain only"]), {"fg": "yellow"}
 
 
 def _claim_problems(doc: dict) -> None:
-    where = MESSAGES["where"].format(claim=doc["claim"], state=doc["state"], version=doc["version"], paid=doc["paid_amount"])
-    flags = MESSAGES["flags"].format(flags=", ".join(doc["flags"])) if doc["flags"] else ""
+    values = {"claim": doc["claim"], "state": name("state", doc["state"]), "version": doc["version"],
+              "paid": money(doc["paid_amount"])}
+    if doc["flags"]:
+        where = _(MESSAGES["where flags"]).format(flags=names("flag", doc["flags"]), **values)
+    else:
+        where = _(MESSAGES["where"]).format(**values)
     if doc["consistent"]:
-        stored = MESSAGES["equals stored"] if doc["compared_with_stored"] else ""
-        _say(where + flags + MESSAGES["replays"].format(stored=stored), {"fg": "green"})
+        _say(_(MESSAGES["replays stored" if doc["compared_with_stored"] else "replays"]).format(where=where), {"fg": "green"})
         return
-    _say(where + flags, BOLD)
+    _say(where, BOLD)
     for p in doc["problems"]:
-        seq = MESSAGES["seq"].format(seq=p["seq"]) if p["seq"] is not None else ""
-        _say("  " + MESSAGES["problem"].format(seq=seq, problem=p["problem"], check=p["check"]), {"fg": "red"}, indent="    ")
+        if p["seq"] is not None:
+            problem = _(MESSAGES["problem seq"]).format(seq=p["seq"], problem=p["problem"], check=p["check"])
+        else:
+            problem = _(MESSAGES["problem"]).format(problem=p["problem"], check=p["check"])
+        _say("  " + problem, {"fg": "red"}, indent="    ")
 
 
 # audit verify ---------------------------------------------------------------------------------
 def verification(doc: dict) -> None:
-    scope = MESSAGES["scope"].format(claims=_count(doc["claims"], "claim"), events=_count(doc["events"], "event"),
-                                     admin=_count(doc["admin_events"], "admin event"))
+    scope = _(MESSAGES["scope"]).format(
+        claims=_counted(cli_ngettext("{n} claim", "{n} claims", doc["claims"]), doc["claims"]),
+        events=_counted(cli_ngettext("{n} event", "{n} events", doc["events"]), doc["events"]),
+        admin=_counted(cli_ngettext("{n} admin event", "{n} admin events", doc["admin_events"]), doc["admin_events"]))
     anchor = _anchor_text(doc["anchor"]) if doc["anchor"] else ""
     for warning in doc["warnings"]:
-        _say(MESSAGES["warning"].format(warning=warning), {"fg": "yellow"})
+        _say(_(MESSAGES["warning"]).format(warning=warning), {"fg": "yellow"})
     if doc["ok"]:
-        _say(MESSAGES["verified"].format(scope=scope, anchor=anchor, seconds=doc["seconds"]), {"fg": "green"})
+        _say(_(MESSAGES["verified"]).format(scope=scope, anchor=anchor, seconds=doc["seconds"]), {"fg": "green"})
         return
-    _say(MESSAGES["failed"].format(problems=_count(doc["problems_total"], "problem"), scope=scope, anchor=anchor), BOLD)
-    rows = [[(name, BOLD) for name in MESSAGES["problem columns"]]]
+    total = doc["problems_total"]
+    problems = _counted(cli_ngettext("{n} problem", "{n} problems", total), total)
+    _say(_(MESSAGES["failed"]).format(problems=problems, scope=scope, anchor=anchor), BOLD)
+    rows = [[(_(heading), BOLD) for heading in MESSAGES["problem columns"]]]
     for p in doc["problems"]:
         rows.append([p["claim"] or "—", "" if p["seq"] is None else str(p["seq"]), p["check"], (p["problem"], {"fg": "red"})])
     _grid(rows, flexible=3)
-    if doc["problems_total"] > len(doc["problems"]):
-        _say(MESSAGES["more"].format(more=_count(doc["problems_total"] - len(doc["problems"]), "more problem")))
+    if total > len(doc["problems"]):
+        more = total - len(doc["problems"])
+        _say(_counted(cli_ngettext("… and {n} more problem not listed.", "… and {n} more problems not listed.", more), more))
 
 
 def _anchor_text(a: dict) -> str:
-    age = "" if a["age_days"] is None else MESSAGES["age"].format(age=_age(a["age_days"]))
-    return MESSAGES["anchor"].format(file=a["file"], created=a["created_at"] or MESSAGES["unknown time"], age=age,
-                                     chains=_count(a["chains"], "chain"), events=_count(a["events"], "event"))
+    age = "" if a["age_days"] is None else _(MESSAGES["age"]).format(age=_age(a["age_days"]))
+    return _(MESSAGES["anchor"]).format(
+        file=a["file"], created=a["created_at"] or _(MESSAGES["unknown time"]), age=age,
+        chains=_counted(cli_ngettext("{n} chain", "{n} chains", a["chains"]), a["chains"]),
+        events=_counted(cli_ngettext("{n} event", "{n} events", a["events"]), a["events"]))
 
 
 def _age(days: float) -> str:
     if days < 1:
-        return MESSAGES["hours"].format(n=round(days * 24)) if days * 24 >= 1 else MESSAGES["under an hour"]
-    return MESSAGES["days"].format(n=days)
+        return _("{n} hours").format(n=round(days * 24)) if days * 24 >= 1 else _(MESSAGES["under an hour"])
+    return _("{n:g} days").format(n=days)

@@ -18,6 +18,8 @@ import typer
 from typer.core import TyperGroup
 
 from claims.errors import BadInput, ClaimsError
+from claims.i18n import N_
+from claims.i18n import cli_ as _
 from claims.values import text_problem
 from cli import common
 from cli.command_line import G, split_globals
@@ -28,6 +30,23 @@ from cli.texts import about, param
 LINE_KEYS = frozenset({"args", "as", "now"})
 # every word that split_globals or _given acts on starts with one of these
 GLOBAL_OPTIONS = ("--db", "--as", "--json", "--lang", "--no-pager")
+MESSAGES = {
+    "exit code": N_("the command ended with exit code {code}"),
+    "not json": N_("the line is not valid JSON ({problem} at column {column})"),
+    "not utf-8": N_("the line is not UTF-8 text"),
+    "too deep": N_("the line is nested too deeply to be read"),
+    "unreadable value": N_("the line holds a value that cannot be read: {problem}"),
+    "not an object": N_('a line must be a JSON object with "args": the words of the command, e.g. {example}'),
+    "unknown key": N_('unknown key {key!r} in the line; a line has "args", "as" and "now"'),
+    "args": N_('"args" must be a non-empty list of strings (the words after `claims`)'),
+    "empty string": N_('"{key}" must be a non-empty string'),
+    "unreadable word": N_("the line holds {problem}: {word!r}"),
+    "batch in batch": N_("`batch` cannot run inside a batch"),
+    "no --db": N_("a batch line runs on the batch's database; leave --db out of its args"),
+    "two users": N_('the line says "as": {user!r} and --as {option!r}; give one'),
+    "no command": N_('"args" names no command'),
+    "unreadable file": N_("batch file {path!r} cannot be read: {reason}"),
+}
 
 
 @app.command(**about("batch"))
@@ -98,7 +117,7 @@ def run_line(dispatch, session, text: str | bytes) -> ClaimsError | None:
     except Exception as exc:  # noqa: BLE001 - every failure is the line's, reported in the summary
         return as_error(exc)
     if isinstance(code, int) and code:
-        error = ClaimsError(f"the command ended with exit code {code}")
+        error = ClaimsError(_(MESSAGES["exit code"]).format(code=code))
         error.exit_code = code
         return error
     return None
@@ -203,28 +222,28 @@ def parse_line(text: str | bytes) -> tuple[list[str], str | None, str | None]:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise BadInput(f"the line is not valid JSON ({exc.msg} at column {exc.colno})") from None
+        raise BadInput(_(MESSAGES["not json"]).format(problem=exc.msg, column=exc.colno)) from None
     except UnicodeDecodeError:
-        raise BadInput("the line is not UTF-8 text") from None
+        raise BadInput(_(MESSAGES["not utf-8"])) from None
     except RecursionError:
-        raise BadInput("the line is nested too deeply to be read") from None
+        raise BadInput(_(MESSAGES["too deep"])) from None
     except ValueError as exc:  # e.g. a whole number of more than 4,300 digits
-        raise BadInput(f"the line holds a value that cannot be read: {str(exc).split(';')[0]}") from None
+        raise BadInput(_(MESSAGES["unreadable value"]).format(problem=str(exc).split(";")[0])) from None
     if not isinstance(doc, dict) or "args" not in doc:
-        raise BadInput('a line must be a JSON object with "args": the words of the command, e.g. {"args": ["status", "CLM-000001"]}')
+        raise BadInput(_(MESSAGES["not an object"]).format(example='{"args": ["status", "CLM-000001"]}'))
     if not doc.keys() <= LINE_KEYS:
         unknown = sorted(set(doc) - LINE_KEYS)
-        raise BadInput(f'unknown key {unknown[0]!r} in the line; a line has "args", "as" and "now"')
+        raise BadInput(_(MESSAGES["unknown key"]).format(key=unknown[0]))
     args, user, now = doc["args"], doc.get("as"), doc.get("now")
     if not isinstance(args, list) or not args or not all(isinstance(word, str) for word in args):
-        raise BadInput('"args" must be a non-empty list of strings (the words after `claims`)')
+        raise BadInput(_(MESSAGES["args"]))
     for key, value in (("as", user), ("now", now)):
         if value is not None and (not isinstance(value, str) or not value.strip()):
-            raise BadInput(f'"{key}" must be a non-empty string')
+            raise BadInput(_(MESSAGES["empty string"]).format(key=key))
     for word in [*args, user or "", now or ""]:
         problem = text_problem(word)
         if problem:
-            raise BadInput(f"the line holds {problem}: {word[:20]!r}")
+            raise BadInput(_(MESSAGES["unreadable word"]).format(problem=problem, word=word[:20]))
     return _command_words(args, user, now)
 
 
@@ -235,17 +254,17 @@ def _command_words(args: list[str], user: str | None, now: str | None) -> tuple[
             break
     else:  # the usual line: nothing for split_globals to take, the words are the command's as they are
         if args[0] == "batch":
-            raise BadInput("`batch` cannot run inside a batch")
+            raise BadInput(_(MESSAGES["batch in batch"]))
         return args, user, now
     if _given(args, "--db"):
-        raise BadInput("a batch line runs on the batch's database; leave --db out of its args")
+        raise BadInput(_(MESSAGES["no --db"]))
     found, words = split_globals(args)
     if _given(args, "--as"):
         if user is not None and user != found.user:
-            raise BadInput(f'the line says "as": {user!r} and --as {found.user!r}; give one')
+            raise BadInput(_(MESSAGES["two users"]).format(user=user, option=found.user))
         user = found.user
     if not words or words[0] == "batch":
-        raise BadInput("`batch` cannot run inside a batch" if words else '"args" names no command')
+        raise BadInput(_(MESSAGES["batch in batch" if words else "no command"]))
     return words, user, now
 
 
@@ -289,7 +308,7 @@ def _open(path: str):
     try:
         return open(path, "rb")
     except OSError as exc:
-        raise BadInput(f"batch file {path!r} cannot be read: {exc.strerror}") from None
+        raise BadInput(_(MESSAGES["unreadable file"]).format(path=path, reason=exc.strerror)) from None
 
 
 def _lines_of(handle) -> Iterator[tuple[int, bytes]]:

@@ -9,6 +9,8 @@ import os
 
 import typer
 
+from claims.i18n import N_
+
 DB_KEY = "claims.db"  # where cli.command_line keeps the line's --db while completion parses it
 
 
@@ -72,9 +74,9 @@ def values_as_typed() -> None:
 SHELLS = ("bash", "zsh", "fish")
 OPTIONS = ("--show-completion", "--install-completion")
 MESSAGES = {
-    "shell": "{option} takes bash, zsh or fish, not {shell!r}",
-    "installed": "{shell} completion installed in {path}",
-    "restart": "Completion takes effect once you restart the terminal.",
+    "shell": N_("{option} takes bash, zsh or fish, not {shell!r}"),
+    "installed": N_("{shell} completion installed in {path}"),
+    "restart": N_("Completion takes effect once you restart the terminal."),
 }
 
 
@@ -89,8 +91,9 @@ def asked_for_script(words: list[str]) -> tuple[str, str] | None:
     shell = shell if eq else words[1]
     if shell not in SHELLS:
         from claims.errors import BadInput
+        from claims.i18n import cli_ as _
 
-        raise BadInput(MESSAGES["shell"].format(option=option, shell=shell))
+        raise BadInput(_(MESSAGES["shell"]).format(option=option, shell=shell))
     return option, shell
 
 
@@ -102,6 +105,8 @@ def write_script(option: str, shell: str) -> int:
         typer.echo(get_completion_script(prog_name="claims", complete_var="_CLAIMS_COMPLETE", shell=shell))
         return 0
     shell, path = install(shell=shell, prog_name="claims", complete_var="_CLAIMS_COMPLETE")
-    typer.secho(MESSAGES["installed"].format(shell=shell, path=path), fg="green")
-    typer.echo(MESSAGES["restart"])
+    from claims.i18n import cli_ as _
+
+    typer.secho(_(MESSAGES["installed"]).format(shell=shell, path=path), fg="green")
+    typer.echo(_(MESSAGES["restart"]))
     return 0

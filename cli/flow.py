@@ -11,6 +11,8 @@ from typing import Annotated, Optional
 import typer
 
 from claims.errors import BadInput
+from claims.i18n import N_
+from claims.i18n import cli_ as _
 from claims.materials import DOCUMENT_TYPES
 from claims.values import clean_text, money, parse_amount, parse_date
 from cli import common
@@ -19,7 +21,7 @@ from cli.command_line import G
 from cli.common import app
 from cli.texts import Choice, Choices, about, param
 
-MESSAGES = {"unreadable file": "--file {path!r} cannot be read: {reason}"}
+MESSAGES = {"unreadable file": N_("--file {path!r} cannot be read: {reason}")}
 
 
 def _claim(command: str):
@@ -106,7 +108,7 @@ def _file_digest(path: str | None) -> str | None:
         with open(path, "rb") as handle:
             return hashlib.file_digest(handle, "sha256").hexdigest()
     except OSError as exc:
-        raise BadInput(MESSAGES["unreadable file"].format(path=path, reason=exc.strerror)) from None
+        raise BadInput(_(MESSAGES["unreadable file"]).format(path=path, reason=exc.strerror)) from None
 
 
 @app.command(**about("request"))

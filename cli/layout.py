@@ -46,20 +46,71 @@ def wrap(text: str, width: int, indent: str = "") -> list[str]:
 
 
 def _wrap_paragraph(text: str, width: int, indent: str, first: bool) -> list[str]:
+    filling = _chinese()
     lines, line, space = [], "", ""
     for word, gap in re.findall(r"(\S+)(\s*)", text) or [("", "")]:
         room = width - (0 if first and not lines else cell_len(indent))
         if line and cell_len(line) + cell_len(space) + cell_len(word) <= room:
             line += space + word
         else:
+            if line and filling and _is_wide(word):  # Chinese fills the line, breaking between characters
+                head = _head(word, room - cell_len(line) - cell_len(space))
+                if head:
+                    line += space + head
+                    word = word[len(head):]
             if line:
                 lines.append(line)
                 room = width - cell_len(indent)
-            pieces = _pieces(word, room) if cell_len(word) > room else [word]
+            if cell_len(word) <= room:
+                pieces = [word]
+            else:
+                pieces = _chinese_pieces(word, room) if filling and _is_wide(word) else _pieces(word, room)
             lines += pieces[:-1]
             line = pieces[-1]
         space = gap
     return [*lines, line]
+
+
+# Chinese text read in Chinese: lines are filled, broken between two characters where one of them is Chinese, never before
+# a closing mark (、，。）…) nor after an opening one (（《…), nor inside a run of Latin letters or digits.
+OPENING = frozenset("（《「『【〈〔“‘([{")
+CLOSING = frozenset("、，。；：！？）》」』】〉〕”’…,.;:!?)]}%")
+
+
+def _chinese() -> bool:
+    from claims.i18n import chosen
+
+    return chosen() == "zh"
+
+
+def _breakable(word: str, i: int) -> bool:
+    """May a line break before word[i]?"""
+    before, after = word[i - 1], word[i]
+    if after in CLOSING or before in OPENING:
+        return False
+    return _cells(before) == 2 or _cells(after) == 2
+
+
+def _head(word: str, room: int) -> str:
+    """The longest start of `word` that fits in `room` cells and ends where a line may break ('' when none does)."""
+    best, used = 0, 0
+    for i in range(1, len(word)):
+        used += _cells(word[i - 1])
+        if used > room:
+            break
+        if _breakable(word, i):
+            best = i
+    return word[:best]
+
+
+def _chinese_pieces(word: str, room: int) -> list[str]:
+    """A Chinese word wider than the line, in lines that each break where a line may break (else where they must)."""
+    pieces = []
+    while cell_len(word) > room:
+        head = _head(word, room) or _pieces(word, room)[0]
+        pieces.append(head)
+        word = word[len(head):]
+    return [*pieces, word]
 
 
 def _pieces(word: str, room: int) -> list[str]:

@@ -1,6 +1,9 @@
 """A progress bar on stderr for long commands at a terminal (audit verify, batch, policy import): rich, imported only then."""
 
-MESSAGES = {"verify": "verifying", "batch": "batch", "policies": "importing", "checking": "checking"}
+from claims.i18n import N_
+
+MESSAGES = {"verify": N_("verifying"), "batch": N_("batch"), "policies": N_("importing"), "checking": N_("checking"),
+            "events": N_("events")}
 
 
 class ProgressBar:
@@ -10,16 +13,20 @@ class ProgressBar:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
-        self.label = TextColumn(MESSAGES[what])
+        from claims.i18n import cli_ as _
+
+        self.label = TextColumn(_(MESSAGES[what]))
         done = TaskProgressColumn() if percent else MofNCompleteColumn()
-        columns = [self.label, BarColumn(), done, *([TextColumn(unit)] if unit else []), TimeRemainingColumn()]
+        columns = [self.label, BarColumn(), done, *([TextColumn(_(MESSAGES[unit]))] if unit else []), TimeRemainingColumn()]
         self.progress = Progress(*columns, console=Console(stderr=True), transient=True)
         self.task, self.pending, self.step = None, 0, step
 
     def start(self, total: int, what: str | None = None) -> None:
         """A new stretch of work of `total` units (a second call starts the bar again, e.g. checking then importing)."""
         if what:
-            self.label.text_format = MESSAGES[what]
+            from claims.i18n import cli_ as _
+
+            self.label.text_format = _(MESSAGES[what])
         if self.task is None:
             self.task = self.progress.add_task("", total=total)
             self.progress.start()
