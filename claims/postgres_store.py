@@ -272,7 +272,7 @@ class PostgresStore(Store):
         if tx.training(strict=False):
             return
         missing = set(self.logins_missing(tx))
-        for name, role, _ in tx.users():
+        for name, role, _limit in tx.users():
             if name not in missing:
                 for other in ROLES:
                     if other != role:
@@ -448,9 +448,11 @@ def translate_postgres(exc: BaseException, store: PostgresStore | None = None):
     if isinstance(exc, pg_errors.DiskFull):
         return EnvironmentFailure(_("the database server's disk is full; nothing was written"))
     if isinstance(exc, pg_errors.ReadOnlySqlTransaction):
-        return EnvironmentFailure(_("the database server accepts no writes now ({reason}); nothing was written").format(reason=_first_line(exc)))
+        return EnvironmentFailure(_("the database server accepts no writes now ({reason}); nothing was written").format(
+            reason=_first_line(exc)))
     if isinstance(exc, psycopg.OperationalError):  # the connection was lost, the server shut down
-        return EnvironmentFailure(_("the database server failed or went away ({reason}); nothing was written").format(reason=_first_line(exc)))
+        return EnvironmentFailure(_("the database server failed or went away ({reason}); nothing was written").format(
+            reason=_first_line(exc)))
     if isinstance(exc, psycopg.IntegrityError):  # a foreign key or a check refused a row: what was read does not hold together
         return IntegrityFailure(_("the database refused a row that does not hold together ({reason}); nothing was written "
                                   "— run `claims audit verify` on where it came from").format(reason=_first_line(exc)))

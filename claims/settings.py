@@ -48,7 +48,7 @@ class Settings:
             raise BadInput(_("{source}: setting {setting!r} is missing").format(source=source, setting=missing[0]))
         values = {name: _coerce(name, known[name].type, data[name], source) for name in known if name in data}
         settings = cls(**values)
-        _ = settings.zone  # fail early on an unknown time zone
+        settings.zone  # noqa: B018 -- fail early on an unknown time zone
         return settings
 
     def as_dict(self) -> dict:

@@ -66,7 +66,7 @@ def designations(beneficiaries: Iterable[dict], where: str | None = None) -> lis
             raise BadInput(_("{field}: must be an object").format(field=field))
         if record.get("kind", "death") == "death":
             found.append((index, _designation(record, field)))
-    for order in sorted({d.order for _, d in found}):
+    for order in sorted({d.order for _index, d in found}):
         _check_order(order, [(i, d) for i, d in found if d.order == order], where)
     return [d for _, d in found]
 
@@ -126,7 +126,8 @@ def _order(record: dict, field: str) -> int:
     if order is None:
         return 1
     if type(order) is not int or order < 1:
-        raise BadInput(_("{field}.order: must be a whole number from 1 (受益顺序, 1 first), got {order!r}").format(field=field, order=order))
+        raise BadInput(_("{field}.order: must be a whole number from 1 (受益顺序, 1 first), got {order!r}").format(
+            field=field, order=order))
     return order
 
 
@@ -156,7 +157,8 @@ def _check_order(order: int, group: list[tuple[int, Designation]], where: str) -
         if d.share is None:
             raise BadInput(
                 _("{where}: field beneficiaries[{index}].share: order {order} states a share for {stated} but none for "
-                  "{name}; state a share for every beneficiary of an order or for none (then they are equal, Insurance Law Art. 40)").format(
+                  "{name}; state a share for every beneficiary of an order or for none (then they are equal, "
+                  "Insurance Law Art. 40)").format(
                     where=where, index=index, order=order, stated=stated[0].name, name=d.name)
             )
     total = sum(d.share for d in stated)

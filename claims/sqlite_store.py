@@ -40,7 +40,7 @@ def sqlite_path(target: str) -> str:
     """The SQLite file a target names: a path, or an ``sqlite:///path`` URL."""
     if "://" not in target:
         return target
-    scheme, _, path = target.partition(":///")
+    scheme, _sep, path = target.partition(":///")
     if scheme != "sqlite" or not path:
         raise BadInput(_("--db {target!r}: give a file path, sqlite:///path or postgresql://user@host:port/db").format(target=target))
     return path
@@ -76,7 +76,8 @@ class SQLiteTx(Tx):
                 raise older_schema() from None
             if "no such table" not in str(exc) and "no such column" not in str(exc):
                 raise  # a busy, full or unreadable file: the store says which
-            raise IntegrityFailure(_("this is not a claims database ({reason}); give --db the file `claims init` made").format(reason=exc)) from None
+            raise IntegrityFailure(_("this is not a claims database ({reason}); give --db the file `claims init` made").format(
+                reason=exc)) from None
 
     def _has_table(self, name: str) -> bool:
         return self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name", {"name": name}).fetchone() is not None

@@ -180,7 +180,7 @@ class _Command:
         ctx = self._context()
         self.parser.ctx = ctx
         try:
-            opts, rest, _ = self.parser.parse_args(words)
+            opts, rest, _order = self.parser.parse_args(words)
             if rest or not opts.keys() <= self.own:
                 return None
             for param in self.command.params:

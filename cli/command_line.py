@@ -8,6 +8,7 @@ that --db and --as take a value, and offers the registered users for --as.
 """
 
 import os
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Optional
@@ -217,7 +218,8 @@ class _WithGlobalOptions:
         if self.epilog:
             formatter.write_paragraph()
             with formatter.indentation():
-                formatter.write_text(texts.shown(self.epilog))
+                room = formatter.width - formatter.current_indent
+                formatter.write_text("\n".join(fitted_example(line, room) for line in texts.shown(self.epilog).split("\n")))
 
     def get_short_help_str(self, limit: int = 45) -> str:
         if i18n.chosen() == "en":
@@ -240,6 +242,30 @@ class _WithGlobalOptions:
             if records:
                 with formatter.section(_(texts.SECTIONS[kind])):
                     formatter.write_dl(records)
+
+
+def fitted_example(line: str, room: int) -> str:
+    """An example command line as typed, broken where it is wider than `room` into lines continued with a backslash,
+    between an option with its value and the next (a shell reads it back as the one command)."""
+    from cli.layout import cell_len
+
+    if not line.lstrip().startswith("claims ") or cell_len(line) <= room:
+        return line
+    indent = line[: len(line) - len(line.lstrip())]
+    units: list[str] = []
+    for word in re.findall(r'"[^"]*"|\S+', line):
+        if units and not word.startswith("-") and units[-1].startswith("-") and " " not in units[-1]:
+            units[-1] += " " + word  # an option and its value stay together
+        else:
+            units.append(word)
+    lines, current = [], indent + units[0]
+    for unit in units[1:]:
+        if cell_len(f"{current} {unit} \\") > room and current.strip():
+            lines.append(current + " \\")
+            current = indent + "    " + unit
+        else:
+            current += " " + unit
+    return "\n".join([*lines, current])
 
 
 def _shown_record(param, record: tuple[str, str]) -> tuple[str, str]:

@@ -90,7 +90,8 @@ COMMANDS = {
              N_("claims list --mine --overdue --limit 20")),
     "history": (N_("The claim's audit trail, one event after another (`history @admin`: the admin chain)."),
                 N_("claims history CLM-000001")),
-    "diagram": (N_("The state machine as the code defines it (mermaid or dot)."), N_("claims diagram --format dot | dot -Tsvg > machine.svg")),
+    "diagram": (N_("The state machine as the code defines it (mermaid or dot)."),
+                N_("claims diagram --format dot | dot -Tsvg > machine.svg")),
     "replay": (N_("Rebuild a claim from its audit events alone, re-judging every step against the rules in force then "
                "(exit 7 when it differs from the stored claim)."), N_("claims replay CLM-000001 --as-of 2026-05-31")),
     "batch": (N_("Run many commands from a JSON Lines file in one process, each its own transaction; stops at the first "

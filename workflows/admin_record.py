@@ -58,7 +58,7 @@ class AdminRecord:
             return False
         if self.training:
             return True
-        for start, until, _ in spans:  # (a loop, not any() over a generator: replay asks this for every event)
+        for start, until, _limit in spans:  # (a loop, not any() over a generator: replay asks this for every event)
             if start <= now and (until is None or now < until):
                 return True
         return False
@@ -228,7 +228,7 @@ def _prove_settings(tx: Tx, record: AdminRecord, attested: dict[str, tuple[int, 
                                            _("settings version {version}… was never put in force by an init or settings event").format(
                                                version=version[:12])))
         _use(record, version, body if intact else None, attested)
-    for version, (seq, _) in attested.items():
+    for version, (seq, _body) in attested.items():
         if version not in stored:
             record.problems.append(Problem(ADMIN_CHAIN, seq, "settings",
                                            _("settings version {version}… is missing from settings_version").format(version=version[:12])))

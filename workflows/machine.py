@@ -94,7 +94,7 @@ class Case:
 
 def _build() -> Machine:
     machine = Machine(model=None, states=[NEW, *STATES], initial=NEW, auto_transitions=False, send_event=True)
-    for trigger, sources, dest, _, branch in TRANSITIONS:
+    for trigger, sources, dest, _source, branch in TRANSITIONS:
         conditions = ["rules_allow"] + ([branch] if branch else [])
         machine.add_transition(trigger, sources, dest, conditions=conditions)
     return machine
@@ -116,7 +116,8 @@ class Referee:
         """The state the step leads to; raises RuleRefused naming the rule if it may not happen."""
         state = step.claim.state
         if step.command not in TRIGGERS.get(state, ()):
-            raise g.refused(_("`{command}` is not possible while the claim is {state}").format(command=step.command, state=name("state", state)),
+            raise g.refused(_("`{command}` is not possible while the claim is {state}").format(
+                command=step.command, state=name("state", state)),
                             STATE_MACHINE, "state", step.claim.id)
         self._load(step)
         if not self.case.trigger(step.command):
@@ -151,16 +152,19 @@ def referee() -> Referee:
 def diagram(fmt: str = "mermaid") -> str:
     """The state machine as the code defines it."""
     edges = []
-    for name, event in MACHINE.events.items():
+    for trigger, event in MACHINE.events.items():
         for source, transitions in event.transitions.items():
             for t in transitions:
-                edges.append((source, t.dest or source, name))
+                edges.append((source, t.dest or source, trigger))
     edges = list(dict.fromkeys(edges))
+    states = list(dict.fromkeys(state for a, b, _label in edges for state in (a, b)))
+    named = {state: name("state", state) for state in states if name("state", state) != state}  # in Chinese: every state
     if fmt == "dot":
         lines = ["digraph claims {", "  rankdir=LR;"]
+        lines += [f'  "{state}" [label="{shown}"];' for state, shown in named.items()]
         lines += [f'  "{a}" -> "{b}" [label="{label}"];' for a, b, label in edges]
         return "\n".join(lines + ["}"])
-    lines = ["stateDiagram-v2", f"  [*] --> {NEW}"]
+    lines = ["stateDiagram-v2", *(f'  state "{shown}" as {state}' for state, shown in named.items()), f"  [*] --> {NEW}"]
     lines += [f"  {a} --> {b}: {label}" for a, b, label in edges]
     lines += ["  closed --> [*]", "  withdrawn --> [*]"]
     return "\n".join(lines)

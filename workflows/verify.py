@@ -160,8 +160,8 @@ def _anchor_leftovers(findings: Findings, anchor: Anchor, heads: dict, only: str
                                                       "edited"))])
     if only is None:
         for chain, (seq, _digest) in sorted(heads.items()):
-            findings.add([Problem(chain, seq, "anchor", _("the anchor covers this chain up to seq {seq}, but the log holds none of it").format(
-                seq=seq))])
+            findings.add([Problem(chain, seq, "anchor", _("the anchor covers this chain up to seq {seq}, but the log holds none "
+                                                          "of it").format(seq=seq))])
 
 
 def anchor(office: Office) -> dict:

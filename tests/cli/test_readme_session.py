@@ -25,10 +25,13 @@ BIN = Path(sys.executable).parent
 LEFT_OUT = shutil.ignore_patterns(".git", ".venv", "__pycache__", "*.db", "*.db-*", ".pytest_cache", ".ruff_cache")
 
 
-def session(readme: str = "") -> list[tuple[str, list[str]]]:
-    """(command, the output the README shows for it) for each `$ ` line of the short session's console block."""
+SESSIONS = ("## A short session", "## 中文：理赔部门的一天")  # the English session, and the same day in Chinese
+
+
+def session(readme: str = "", heading: str = SESSIONS[0]) -> list[tuple[str, list[str]]]:
+    """(command, the output the README shows for it) for each `$ ` line of a session's console block."""
     text = readme or README.read_text(encoding="utf-8")
-    section = text.split("## A short session", 1)[1]
+    section = text.split(heading, 1)[1]
     block = re.search(r"```console\n(.*?)```", section, re.S).group(1)
     steps: list[tuple[str, list[str]]] = []
     for line in block.splitlines():
@@ -64,17 +67,19 @@ def repository(tmp_path) -> Path:
     return copy
 
 
-def test_the_session_is_found_and_says_what_it_expects():
-    steps = session()
+@pytest.mark.parametrize("heading", SESSIONS)
+def test_the_session_is_found_and_says_what_it_expects(heading):
+    steps = session(heading=heading)
     assert len(steps) >= 10 and steps[0][0].startswith("export CLAIMS_NOW=")
     assert any(exit_code(shown) == 4 for _, shown in steps), "the session shows a refusal and its exit code"
     assert any("policy import examples/policies.json" in command for command, _ in steps)
 
 
-def test_the_readme_short_session_runs_as_written_from_the_repository_root(repository):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CLAIMS_")}
+@pytest.mark.parametrize("heading", SESSIONS)
+def test_the_readme_sessions_run_as_written_from_the_repository_root(repository, heading):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAIMS_", "LC_", "LANG"))}
     env.update(PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}", PYTHONPATH=str(repository))
-    for command, shown in session():
+    for command, shown in session(heading=heading):
         if command.startswith("export "):
             name, _, value = command.removeprefix("export ").partition("=")
             env[name] = value
