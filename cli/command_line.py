@@ -182,22 +182,10 @@ class _WithGlobalOptions:
     page is laid out in terminal cells (cli.help_format), where a Chinese character takes two."""
 
     def get_help(self, ctx) -> str:
-        if i18n.chosen() == "en":
-            return super().get_help(ctx)
-        from cli.help_format import formatter
-
-        page = formatter(ctx)
-        self.format_help(ctx, page)
-        return page.getvalue().rstrip("\n")
+        return super().get_help(ctx) if i18n.chosen() == "en" else _in_cells(ctx, self.format_help)
 
     def get_usage(self, ctx) -> str:
-        if i18n.chosen() == "en":
-            return super().get_usage(ctx)
-        from cli.help_format import formatter
-
-        page = formatter(ctx)
-        self.format_usage(ctx, page)
-        return page.getvalue().rstrip("\n")
+        return super().get_usage(ctx) if i18n.chosen() == "en" else _in_cells(ctx, self.format_usage)
 
     def format_help(self, ctx, formatter) -> None:
         _formats_unbroken()
@@ -242,6 +230,15 @@ class _WithGlobalOptions:
             if records:
                 with formatter.section(_(texts.SECTIONS[kind])):
                     formatter.write_dl(records)
+
+
+def _in_cells(ctx, write) -> str:
+    """What `write(ctx, formatter)` lays out, on a formatter that measures in terminal cells (cli.help_format)."""
+    from cli.help_format import formatter
+
+    page = formatter(ctx)
+    write(ctx, page)
+    return page.getvalue().rstrip("\n")
 
 
 def fitted_example(line: str, room: int) -> str:

@@ -9,6 +9,7 @@ the whole line, and Chinese text, which wraps between characters as it is writte
 import re
 import shutil
 import unicodedata
+from functools import cache
 
 import typer
 
@@ -21,9 +22,12 @@ def terminal_width() -> int:
 
 
 def cell_len(text: str) -> int:
-    return sum(_cells(ch) for ch in text)
+    """The terminal cells `text` takes: a Chinese character two, a combining mark none (ASCII: one each, the fast path
+    a long queue takes for most of its cells)."""
+    return len(text) if text.isascii() else sum(map(_cells, text))
 
 
+@cache
 def _cells(ch: str) -> int:
     if unicodedata.combining(ch):
         return 0
