@@ -2,7 +2,8 @@
 
 The completers read the database the partial command line names (--db, else CLAIMS_DB, else claims.db) through
 claims.quick_reads, which needs nothing but the database driver; they never fail: what cannot be read offers nothing.
-Each offer carries a word of help (a claim's state, a user's role), which zsh and fish show beside it.
+Each offer carries a word of help (a claim's state, a user's role), which zsh and fish show beside it, in the language
+the environment chooses (CLAIMS_LANG, LC_ALL, LANG: the completing shell passes no --lang).
 """
 
 import os
@@ -19,21 +20,24 @@ def _target(ctx: typer.Context) -> str:
 
 
 def claims(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from claims.i18n import name
     from claims.quick_reads import claim_ids
 
-    return claim_ids(_target(ctx), incomplete)
+    return [(claim, name("state", state)) for claim, state in claim_ids(_target(ctx), incomplete)]
 
 
 def users(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from claims.i18n import name
     from claims.quick_reads import user_names
 
-    return user_names(_target(ctx), incomplete)
+    return [(user, name("role", role)) for user, role in user_names(_target(ctx), incomplete)]
 
 
 def document_types(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from claims.i18n import _
     from claims.materials import DOCUMENT_TYPES
 
-    return [(name, what) for name, what in DOCUMENT_TYPES.items() if name.startswith(incomplete)]
+    return [(document, _(what)) for document, what in DOCUMENT_TYPES.items() if document.startswith(incomplete)]
 
 
 # Which parameters complete what: by the name a command's help gives the value (its metavar). Attached to the click

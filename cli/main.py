@@ -13,7 +13,7 @@ import typer
 
 from claims import i18n
 from cli import admin, audit, batch, completion, flow, looking  # noqa: F401 - importing them registers their commands
-from cli.command_line import G, readable, split_globals
+from cli.command_line import G, language_from_environment, readable, split_globals
 from cli.common import app
 from cli.failures import as_error, fail, interrupted
 
@@ -52,6 +52,7 @@ def _complete() -> int:
     command tree and the completers (cli.completion). Whatever goes wrong, the answer is silence, never a traceback."""
     completion.values_as_typed()
     try:
+        i18n.use(language_from_environment())  # the words of help beside each offer
         typer.main.get_command(app).main(args=[], prog_name="claims")
     except SystemExit as done:
         return done.code if isinstance(done.code, int) else 0

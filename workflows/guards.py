@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from claims.errors import RuleRefused
 from claims.i18n import N_, _, listing, name, names, ngettext
+from claims.i18n import money as as_read
 from claims.materials import EXCLUSION_PROOF
 from claims.values import add_years, money, resident_id_problem
 from workflows import deadlines as dl
@@ -224,10 +225,10 @@ def within_sum_insured(step: Step):
     total = Decimal(amount) + (step.claim.paid if step.args.get("advance") else Decimal(0))
     if total > remaining:
         return _("{total} exceeds the remaining sum insured of {remaining} for {type}").format(
-            total=money(total), remaining=money(remaining), type=name("claim type", step.claim.type))
+            total=_amount(total), remaining=_amount(remaining), type=name("claim type", step.claim.type))
     if step.command == "decide" and Decimal(amount) < step.claim.paid:
         return _("the approved amount {amount} is less than the {paid} already paid").format(
-            amount=money(Decimal(amount)), paid=step.claim.paid_amount)
+            amount=_amount(amount), paid=_amount(step.claim.paid_amount))
 
 
 @guard("authority_limit", N_("house rule: authority limits"), needs_input=True)
@@ -238,7 +239,7 @@ def within_authority(step: Step):
     if Decimal(amount) > Decimal(limit):
         return _("{amount} is above {user}'s authority limit of {limit}; "
                  "a senior handler with enough authority must record this decision").format(
-            amount=money(Decimal(amount)), user=step.actor.get("name"), limit=limit)
+            amount=_amount(amount), user=step.actor.get("name"), limit=_amount(limit))
 
 
 @guard("contestability", N_("Insurance Law Art. 16"), needs_input=True)
@@ -289,7 +290,7 @@ def pays_approved_amount(step: Step):
         payable = Decimal(step.claim.decision["amount"]) - step.claim.paid
         if Decimal(step.args["amount"]) != payable:
             return _("the payment must equal the approved amount still unpaid, {payable}, not {amount}").format(
-                payable=money(payable), amount=money(Decimal(step.args["amount"])))
+                payable=_amount(payable), amount=_amount(step.args["amount"]))
         return None
     payee = payee_of(step)
     if payee is None:
@@ -297,7 +298,12 @@ def pays_approved_amount(step: Step):
     payable = ent.unpaid(step.claim, payee)
     if Decimal(step.args["amount"]) != payable:
         return _("the payment to {payee} must equal their part of the approved amount still unpaid, {payable}, not {amount}").format(
-            payee=payee, payable=money(payable), amount=money(Decimal(step.args["amount"])))
+            payee=payee, payable=_amount(payable), amount=_amount(step.args["amount"]))
+
+
+def _amount(value) -> str:
+    """An amount in a refusal as its reader expects it: 60000.00, or ¥60,000.00 in Chinese."""
+    return as_read(money(Decimal(value)))
 
 
 def payee_of(step: Step) -> str | None:
@@ -322,7 +328,7 @@ def four_eyes(step: Step):
     threshold = step.settings.four_eyes_threshold
     if decision and decision["by"] == step.actor.get("name") and Decimal(decision["amount"]) > threshold:
         return _("{user} recorded this decision of {amount}; above {threshold} another handler must release the payment").format(
-            user=decision["by"], amount=decision["amount"], threshold=money(threshold))
+            user=decision["by"], amount=_amount(decision["amount"]), threshold=_amount(threshold))
 
 
 @guard("notified_first", N_("Insurance Law Art. 23: the claimant is told the decision, then paid"))

@@ -24,7 +24,7 @@ USERS = ["admin", "li", "qian", "sun", "wang", "zhao"]
 
 
 def environment(**more: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAIMS_", "_CLAIMS", "_TYPER", "COMP_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAIMS_", "_CLAIMS", "_TYPER", "COMP_", "LC_", "LANG"))}
     env.update(PYTHONPATH=str(ROOT), PATH=f"{CLAIMS_EXE.parent}{os.pathsep}{env.get('PATH', '')}", **more)
     return env
 
@@ -85,6 +85,15 @@ def test_zsh_is_offered_each_claim_with_its_state(book):
     env = environment(_CLAIMS_COMPLETE="complete_zsh", _TYPER_COMPLETE_ARGS=f"claims --db {book} docs ")
     done = subprocess.run([str(CLAIMS_EXE)], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and '"CLM-000002":"reported"' in done.stdout and '"CLM-000001":"withdrawn"' in done.stdout
+
+
+def test_the_help_beside_each_offer_is_in_the_language_the_environment_chooses(book):
+    """The completing shell passes no --lang: CLAIMS_LANG, LC_ALL or LANG choose (docs/cli.md, Languages); the values
+    offered stay the ones a command takes."""
+    assert fish(f"claims --db {book} history ", CLAIMS_LANG="zh")[0] == ("CLM-000002", "已报案")
+    assert ("qian", "稽核") in fish(f"claims --db {book} list --as ", LANG="zh_CN.UTF-8")
+    assert ("diagnosis_certificate", "诊断证明书") in fish(f"claims --db {book} attach CLM-000002 dia", LC_ALL="zh_CN.UTF-8")
+    assert fish(f"claims --db {book} history ", CLAIMS_LANG="xx") == []  # a language it cannot read: silence, not an error
 
 
 # document types, users ------------------------------------------------------------------------
