@@ -8,6 +8,7 @@ letting the real command run on it, then putting everything back — and require
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 
 import pytest
 
@@ -190,3 +191,25 @@ def _yesterday() -> str:
     from zoneinfo import ZoneInfo
 
     return (datetime.now(ZoneInfo("Asia/Shanghai")) - timedelta(days=1)).date().isoformat()
+
+
+# the calendar a deadline was counted by (issue 11) ------------------------------------------------------------------------------
+@pytest.mark.parametrize("forge", ["a working day made a holiday", "the count started a day later"])
+def test_an_application_whose_recorded_calendar_was_forged_is_caught(investigating, forge):
+    """The decision is due on the 5th working day after the application, counted on the calendar the application recorded
+    (replay judges old events by it, not by a later release of the library). A forger who re-hashes the chain to push
+    that deadline out — one working day recorded as a holiday, or the count moved — is named by verify."""
+    book = investigating
+
+    def change(events):
+        apply = next(e for e in events if e["event"] == "apply")
+        calendar = apply["payload"]["facts"]["calendar"]
+        if forge == "a working day made a holiday":
+            first = calendar["days"].index("1")
+            calendar["days"] = calendar["days"][:first] + "0" + calendar["days"][first + 1:]
+        else:
+            calendar["from"] = (date.fromisoformat(calendar["from"]) + timedelta(days=1)).isoformat()
+
+    book.rewrite(CLAIM, change)
+    found = book.found()
+    assert (CLAIM, 2, "calendar") in found, found
