@@ -103,3 +103,22 @@ def test_the_walkthrough_headings_are_plain_text_unless_on_a_terminal(tmp_path):
         seen = subprocess.run(["script", "-qec", f"bash -c {shlex.quote(heading + chr(10) + 'step Set-up')}", "/dev/null"],
                               capture_output=True, text=True, check=True).stdout
         assert "\033[1m## Set-up\033[0m" in seen
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_walkthrough_runs_to_the_end_in_either_language(repository, language):
+    """The README's main job: the walk-through runs from a fresh copy to its last command, every refusal it expects is
+    a refusal, nothing fails inside the tool; in Chinese the narration is Chinese too."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAIMS_", "LC_", "LANG"))}
+    env.update(PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}", PYTHONPATH=str(repository), CLAIMS_LANG=language)
+    done = subprocess.run(["bash", "examples/walkthrough.sh"], cwd=repository, env=env, capture_output=True, text=True, timeout=600)
+    out = done.stdout + done.stderr
+    assert done.returncode == 0, out[-2000:]
+    assert "Traceback" not in out and "internal error" not in out and "内部错误" not in out and "expected a refusal" not in out
+    headings = [line for line in done.stdout.splitlines() if line.startswith("## ")]
+    assert len(headings) == 10, headings
+    if language == "zh":
+        assert all(re.search(r"[\u4e00-\u9fff]", heading) for heading in headings)
+        assert "退出码 4" in done.stdout and "《保险法》" in done.stdout and "已领款" in done.stdout
+    else:
+        assert "→ exit 4" in done.stdout and "Insurance Law Art." in done.stdout
