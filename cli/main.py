@@ -12,6 +12,7 @@ import sys
 import typer
 
 from claims import i18n
+from claims.errors import BadInput
 from cli import admin, audit, batch, completion, flow, looking  # noqa: F401 - importing them registers their commands
 from cli.command_line import G, language_from_environment, readable, split_globals
 from cli.common import app
@@ -27,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     if os.environ.get(COMPLETE_VAR):
         return _complete()
     G.json = "--json" in argv[: argv.index("--")] if "--" in argv else "--json" in argv  # errors in the options themselves too
+    _speak_as_the_environment_says()  # errors in the options themselves too, until --lang is read
     try:
         readable(argv)
         found, rest = split_globals(argv)
@@ -45,6 +47,13 @@ def main(argv: list[str] | None = None) -> int:
         return interrupted()
     except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for a user
         return fail(as_error(exc), usage=exc if isinstance(exc, UsageError) else None)
+
+
+def _speak_as_the_environment_says() -> None:
+    try:
+        i18n.use(language_from_environment())
+    except BadInput:  # CLAIMS_LANG names no language: said in English, once the line is read
+        i18n.use("en")
 
 
 def _complete() -> int:

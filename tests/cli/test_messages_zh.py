@@ -221,3 +221,14 @@ def test_the_language_follows_lang_and_claims_lang(claims, day):
     english = run_main(["--lang", "en", "--db", str(claims.db), "--as", "wang", "status", day["paid"]],
                        {"CLAIMS_NOW": NOW, "CLAIMS_DB": None, "CLAIMS_USER": None, "LANG": "zh_CN.UTF-8", "CLAIMS_LANG": None})
     assert english.code == 0 and "Insured" in english.out and "被保险人" not in english.out.replace("陈某", "")
+
+
+@pytest.mark.sqlite_only
+def test_a_mistake_in_the_global_options_is_said_in_the_environments_language(claims):
+    """Before --lang is read, the environment chooses: an error in the options themselves is Chinese for a Chinese
+    reader, and a program that ran in Chinese before does not leave its language to the next command."""
+    base = {"CLAIMS_DB": None, "CLAIMS_USER": None, "LANG": None, "LC_ALL": None}
+    chinese = run_main(["--db", str(claims.db), "--lang", "fr", "status", "CLM-000001"], {**base, "CLAIMS_LANG": "zh"})
+    assert chinese.code == 2 and "必须是 zh 或 en" in chinese.err
+    english = run_main(["--db", str(claims.db), "--lang", "fr", "status", "CLM-000001"], {**base, "CLAIMS_LANG": None})
+    assert english.code == 2 and "--lang must be zh or en, not 'fr'" in english.err
