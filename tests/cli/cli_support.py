@@ -51,6 +51,25 @@ def click_tree_built_once():
 
 
 
+def command_tree(command=None, path=()):
+    """(path, click command) of the `claims` group, every group and every command below it."""
+    command = command or typer.main.get_command(_app())
+    yield path, command
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from command_tree(sub, (*path, name))
+
+
+def leaves():
+    """(path, click command) of every command that runs (not a group)."""
+    return [(path, command) for path, command in command_tree() if not hasattr(command, "commands")]
+
+
+def _app():
+    from cli.main import app
+
+    return app
+
+
 def run_main(argv: list[str], env: dict[str, str | None]) -> Result:
     """`claims ARGV` in this process, with the given environment changes, capturing its output."""
     saved = {key: os.environ.get(key) for key in env}

@@ -10,27 +10,14 @@ import sys
 from pathlib import Path
 
 import pytest
-import typer
-from cli_support import run_main
+from cli_support import command_tree as tree
+from cli_support import leaves, run_main
 
 from claims.materials import DOCUMENT_TYPES
-from cli.main import app
 
 ROOT = Path(__file__).resolve().parents[2]
 GLOBAL_OPTIONS = ("--db", "--as", "--json", "--lang", "--version")
 COMPLETION_OPTIONS = ("--install-completion", "--show-completion")
-
-
-def tree(command=None, path=()):
-    """(path, click command) of the `claims` group, every group and every command below it."""
-    command = command or typer.main.get_command(app)
-    yield path, command
-    for name, sub in getattr(command, "commands", {}).items():
-        yield from tree(sub, (*path, name))
-
-
-def leaves():
-    return [(path, command) for path, command in tree() if not hasattr(command, "commands")]
 
 
 def own_params(command):

@@ -11,7 +11,7 @@ import json
 import re
 
 import pytest
-from cli_support import run_main
+from cli_support import command_tree, run_main
 
 from cli.layout import cell_len
 
@@ -116,24 +116,11 @@ def test_every_chinese_screen_is_chinese_and_fits_the_width(claims, day, width):
     assert problems == [], "\n".join(problems)
 
 
-def all_commands():
-    from typer.main import get_command
-
-    from cli.main import app
-
-    def walk(command, path):
-        yield path
-        for name, sub in sorted(getattr(command, "commands", {}).items()):
-            yield from walk(sub, (*path, name))
-
-    return list(walk(get_command(app), ()))
-
-
 @pytest.mark.sqlite_only
 @pytest.mark.parametrize("width", (60, 80))
 def test_every_help_page_is_chinese_and_fits_the_width(claims, width):
     problems = []
-    for path in all_commands():
+    for path, _command in command_tree():
         result = zh(claims, *path, "--help", width=width)
         assert result.code == 0, (path, result.err)
         if leaks(result.out):

@@ -6,21 +6,9 @@ import subprocess
 import sys
 
 import pytest
-import typer
-
-from cli.main import app
+from cli_support import leaves
 
 PY = sys.executable
-
-
-def _commands(group=None, prefix=()):
-    command = typer.main.get_command(group or app)
-    for name, sub in command.commands.items():
-        if hasattr(sub, "commands"):
-            for inner_name, inner in sub.commands.items():
-                yield (*prefix, name, inner_name), inner
-        else:
-            yield (*prefix, name), sub
 
 
 def test_help_does_not_import_the_database_layer():
@@ -48,7 +36,7 @@ def test_a_handler_command_does_not_import_sqlalchemy_or_sqlmodel(claims):
 
 
 def test_every_command_has_help_text():
-    missing = [" ".join(path) for path, command in _commands() if not (command.help or "").strip()]
+    missing = [" ".join(path) for path, command in leaves() if not (command.help or "").strip()]
     assert missing == []
 
 
