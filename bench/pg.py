@@ -16,7 +16,6 @@ import contextlib
 import json
 import os
 import statistics
-import subprocess
 import sys
 import uuid
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from pathlib import Path
 from bench import book
 from bench.figures import Figure
 from bench.run import ROOT, claims_cli, environment, note, write_lines
+from tests.gated import CLAIMS, release_together
 
 SERVER_ENV = "CLAIMS_BENCH_POSTGRES"
 CLIENTS = 8
@@ -82,30 +82,6 @@ class Databases:
 
 
 # clients behind a gate ------------------------------------------------------------------------------------------------------
-CLIENT = r"""
-import json, sys, time
-import claims.postgres_store, claims.sqlite_store, claims.storage as storage
-import cli.batch, cli.render, workflows.admin, workflows.batch, workflows.cases, workflows.reads
-import typer._adapters  # typer imports pydantic at its first parameter conversion: start-up, not throughput
-from cli.main import main
-retries = 0
-transact = storage.Store.transact
-def counted(self, work):
-    global retries
-    before = self.retries
-    try:
-        return transact(self, work)
-    finally:
-        retries += self.retries - before
-storage.Store.transact = counted
-sys.stderr.write("ready\n")
-sys.stderr.flush()
-sys.stdin.readline()
-start = time.monotonic()
-code = main(sys.argv[1:])
-sys.stderr.write("\n" + json.dumps({"code": code, "start": start, "end": time.monotonic(), "retries": retries}) + "\n")
-"""
-
 RAW = r"""
 import json, sys, time
 import psycopg
@@ -117,15 +93,15 @@ with psycopg.connect(url, autocommit=True) as conn:
     sys.stderr.write("ready\n")
     sys.stderr.flush()
     sys.stdin.readline()
-    start = time.monotonic()
+    started = time.monotonic()
     for i in range(commits):
         claim = ids[i % 50]
         conn.execute("BEGIN")
         conn.execute("UPDATE claim SET state = 'applied', version = version + 1, snapshot = %s WHERE id = %s", (snapshot, claim))
         conn.execute("INSERT INTO event (claim_id, seq, payload, hash) VALUES (%s, %s, %s, %s)", (claim, i, payload, f"{i:064d}"))
         conn.execute("COMMIT")
-    end = time.monotonic()
-sys.stderr.write(json.dumps({"code": 0, "start": start, "end": end, "retries": 0, "done": commits}) + "\n")
+    ended = time.monotonic()
+sys.stderr.write(json.dumps({"code": 0, "started": started, "ended": ended, "retries": 0, "done": commits}) + "\n")
 """
 
 RAW_SCHEMA = ("CREATE TABLE claim (id text PRIMARY KEY, state text NOT NULL, version integer NOT NULL, snapshot text NOT NULL); "
@@ -145,38 +121,24 @@ class Span:
 
 
 def gated(argvs: list[list[str]], env: dict[str, str]) -> list[tuple[str, dict]]:
-    """Run each argv as a process, release them together; each one's stdout and its closing report."""
-    processes = [subprocess.Popen(argv, cwd=ROOT, env=env, text=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE) for argv in argvs]
-    try:
-        for p in processes:
-            if p.stderr.readline() != "ready\n":
-                raise RuntimeError(f"a client failed before starting: {p.communicate()[1][-2000:]}")
-        for p in processes:
-            p.stdin.write("go\n")
-            p.stdin.flush()
-        ended = [(p, *p.communicate(timeout=1800)) for p in processes]
-    finally:
-        for p in processes:
-            if p.poll() is None:
-                p.kill()
+    """Run each argv as a process, release them together (tests/gated.py); each one's stdout and its closing report."""
     results = []
-    for p, out, err in ended:
-        if p.returncode != 0:
-            raise RuntimeError(f"a client failed ({p.returncode}): {err[-2000:]}")
-        results.append((out, json.loads(err.strip().splitlines()[-1])))
+    for code, out, err, report in release_together(argvs, env=env, cwd=ROOT, timeout=1800):
+        if code != report["code"]:
+            raise RuntimeError(f"a client failed ({code}): {err[-2000:]}")
+        results.append((out, report))
     return results
 
 
 def span(results: list[tuple[str, dict]], commits: list[int]) -> Span:
     reports = [report for _, report in results]
-    seconds = max(r["end"] for r in reports) - min(r["start"] for r in reports)
+    seconds = max(r["ended"] for r in reports) - min(r["started"] for r in reports)
     return Span(sum(commits), seconds, sum(r["retries"] for r in reports))
 
 
 def tool_clients(url: str, batches: list[Path], now: str) -> Span:
     """`claims batch FILE` per client, together: committed transitions over the span."""
-    results = gated([[sys.executable, "-c", CLIENT, "--json", "batch", "--keep-going", str(path)] for path in batches],
+    results = gated([[sys.executable, "-c", CLAIMS, "--json", "batch", "--keep-going", str(path)] for path in batches],
                     environment(url, now=now))
     outcomes = [json.loads(out) for out, _ in results]
     failed = [f for o in outcomes for f in o["failed"]]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from backends import POSTGRES, Database, discard, new_database
+from gated import CLAIMS, NotReady, release_together
 
 from claims.audit import ADMIN_CHAIN
 from claims.storage import ATTEMPTS
@@ -29,32 +29,6 @@ ROOT = Path(__file__).resolve().parents[2]
 NOW = "2026-05-01T09:00:00+08:00"
 PROCESSES, COMMANDS = 8, 25
 REPORT = ["report", "P-2022-0002", "--type", "critical_illness"]
-
-# A child process: the real CLI entry point behind a gate, counting the whole-command re-runs of its store(s).
-GATED = r"""
-import json, sys, time
-import claims.postgres_store, claims.sqlite_store, claims.storage as storage
-import cli.batch, workflows.admin, workflows.batch, workflows.cases
-from cli.main import main
-retries = 0
-transact = storage.Store.transact
-def counted(self, work):
-    global retries
-    before = self.retries
-    try:
-        return transact(self, work)
-    finally:
-        retries += self.retries - before
-storage.Store.transact = counted
-sys.stderr.write("ready\n")
-sys.stderr.flush()
-sys.stdin.readline()
-started = time.time()
-code = main(sys.argv[1:])
-sys.stderr.write("\n" + json.dumps({"started": started, "ended": time.time(), "retries": retries}) + "\n")
-sys.exit(code)
-"""
-
 
 @dataclass
 class Done:
@@ -77,22 +51,12 @@ class Done:
 def run_together(database: Database, commands: list[list[str]]) -> list[Done]:
     """`claims --db DB --json ARGS` for each ARGS in its own process, all released at once; checks that they overlapped."""
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("CLAIMS_")}, "CLAIMS_NOW": NOW, "PYTHONPATH": str(ROOT)}
-    processes = [subprocess.Popen([sys.executable, "-c", GATED, "--db", database.target, "--json", *argv], cwd=ROOT, env=env, text=True,
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for argv in commands]
     try:
-        assert all(p.stderr.readline() == "ready\n" for p in processes), "a process failed before its command"
-        for p in processes:
-            p.stdin.write("go\n")
-            p.stdin.flush()
-        results = [(p, *p.communicate(timeout=300)) for p in processes]
-    finally:
-        for p in processes:
-            if p.poll() is None:
-                p.kill()
-    done = []
-    for p, out, err in results:
-        timing = json.loads(err.strip().splitlines()[-1])
-        done.append(Done(p.returncode, out, err, timing["started"], timing["ended"], timing["retries"]))
+        results = release_together([[sys.executable, "-c", CLAIMS, "--db", database.target, "--json", *argv] for argv in commands],
+                                   env=env, cwd=ROOT, timeout=300)
+    except NotReady as exc:
+        pytest.fail(str(exc))
+    done = [Done(code, out, err, report["started"], report["ended"], report["retries"]) for code, out, err, report in results]
     assert max(d.started for d in done) < min(d.ended for d in done), "the processes did not all run at the same time"
     return done
 
@@ -194,7 +158,7 @@ with psycopg.connect(url) as conn:
     sys.stderr.write("ready\n")
     sys.stderr.flush()
     sys.stdin.readline()
-    started = time.time()
+    started = time.monotonic()
     for k in range(count):
         try:
             with conn.transaction():
@@ -216,7 +180,7 @@ with psycopg.connect(url) as conn:
             committed += 1
         except psycopg.errors.UniqueViolation:  # the unique (claim_id, seq) is kept: a seq taken meanwhile fails
             refused += 1
-sys.stderr.write("\n" + json.dumps({"started": started, "ended": time.time(), "retries": 0}) + "\n")
+sys.stderr.write("\n" + json.dumps({"started": started, "ended": time.monotonic(), "retries": 0}) + "\n")
 print(json.dumps({"committed": committed, "refused": refused}))
 """
 
@@ -232,21 +196,10 @@ def test_the_checker_catches_the_lost_updates_of_a_writer_without_the_row_lock(p
     book = pg_book
     claim = book.ok(*REPORT, "--event-date", "2026-04-25", as_="li", now=NOW).json["claim"]
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("CLAIMS_")}, "PYTHONPATH": str(ROOT)}
-    processes = [subprocess.Popen([sys.executable, "-c", NAIVE_WRITER, book.db, claim, str(COMMANDS), str(p)], cwd=ROOT, env=env,
-                                  text=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-                 for p in range(PROCESSES)]
-    try:
-        assert all(p.stderr.readline() == "ready\n" for p in processes)
-        for p in processes:
-            p.stdin.write("go\n")
-            p.stdin.flush()
-        results = [(p.returncode, out, err) for p in processes for out, err in [p.communicate(timeout=300)]]
-    finally:
-        for p in processes:
-            if p.poll() is None:
-                p.kill()
-    assert [code for code, _, _ in results] == [0] * PROCESSES, [err for _, _, err in results]
-    committed = sum(json.loads(out)["committed"] for _, out, _ in results)
+    argvs = [[sys.executable, "-c", NAIVE_WRITER, book.db, claim, str(COMMANDS), str(p)] for p in range(PROCESSES)]
+    results = release_together(argvs, env=env, cwd=ROOT, timeout=300)
+    assert [code for code, *_ in results] == [0] * PROCESSES, [err for _, _, err, _ in results]
+    committed = sum(json.loads(out)["committed"] for _, out, _, _ in results)
     assert events_of(book, claim) == 1 + committed
 
     faults = chain_faults(book, claim)
