@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from claims.errors import BadInput
+from claims.files import open_named, read_named_text
 from claims.i18n import _, listing
 from claims.materials import CLAIM_TYPES
 from claims.shares import designations
@@ -36,7 +37,7 @@ class PolicyFile:
 
         seen = set()
         what = _("policy file")
-        with _open(self.path, what) as handle:
+        with open_named(self.path, what) as handle:
             reader = ArrayReader(handle, f"{what} {str(self.path)!r}", self.on_read)
             try:
                 for index, record in enumerate(reader, start=1):
@@ -53,30 +54,9 @@ class PolicyFile:
             self.sha256 = reader.sha256
 
 
-def _open(path: str | Path, what: str):
-    """`what`: the kind of file, as a person reads it (translated)."""
-    try:
-        return open(path, "rb")
-    except FileNotFoundError:
-        raise BadInput(_("{what} {path!r} does not exist").format(what=what, path=str(path))) from None
-    except IsADirectoryError:
-        raise BadInput(_("{what} {path!r} is a folder; give the file").format(what=what, path=str(path))) from None
-    except OSError as exc:
-        raise BadInput(_("{what} {path!r} cannot be read: {reason}").format(what=what, path=str(path), reason=exc.strerror)) from None
-
-
 def read_json_file(path: str | Path, what: str):
     """A JSON document from a file, or BadInput saying why it cannot be one (exit 2). `what`: the kind of file, translated."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BadInput(_("{what} {path!r} does not exist").format(what=what, path=str(path))) from None
-    except IsADirectoryError:
-        raise BadInput(_("{what} {path!r} is a folder; give the file").format(what=what, path=str(path))) from None
-    except UnicodeDecodeError:
-        raise BadInput(_("{what} {path!r} is not UTF-8 text").format(what=what, path=str(path))) from None
-    except OSError as exc:
-        raise BadInput(_("{what} {path!r} cannot be read: {reason}").format(what=what, path=str(path), reason=exc.strerror)) from None
+    text = read_named_text(path, what)
     return parse_json_text(text, f"{what} {str(path)!r}")
 
 

@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 
 from claims.errors import BadInput, ClaimsError, Conflict, Forbidden, NotFound
+from claims.files import read_named_text
 from claims.i18n import N_, _
 from claims.settings import Settings
 from claims.storage import Store, Tx, open_store
@@ -25,18 +26,11 @@ def read_settings(path: str | Path | None = None) -> Settings:
     import tomllib  # only init, settings load and CLAIMS_NOW read a settings file: not worth every start-up
 
     source = Path(path) if path else DEFAULT_SETTINGS
+    what = _("settings file")
     try:
-        data = tomllib.loads(source.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise BadInput(_("settings file {file!r} does not exist").format(file=str(source))) from None
-    except IsADirectoryError:
-        raise BadInput(_("settings file {file!r} is a folder; give the file").format(file=str(source))) from None
-    except UnicodeDecodeError:
-        raise BadInput(_("settings file {file!r} is not UTF-8 text").format(file=str(source))) from None
-    except OSError as exc:
-        raise BadInput(_("settings file {file!r} cannot be read: {reason}").format(file=str(source), reason=exc.strerror)) from None
+        data = tomllib.loads(read_named_text(source, what))
     except (tomllib.TOMLDecodeError, RecursionError) as exc:
-        raise BadInput(_("settings file {file!r} is not valid TOML: {reason}").format(file=str(source), reason=exc)) from None
+        raise BadInput(_("{what} {path!r} is not valid TOML: {reason}").format(what=what, path=str(source), reason=exc)) from None
     if path:
         data = {**tomllib.loads(DEFAULT_SETTINGS.read_text(encoding="utf-8")), **data}
     return Settings.from_mapping(data, _("settings file {name}").format(name=source.name))
