@@ -17,14 +17,14 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from cli_support import OTHER, POLICIES, as_user, run_claims
+from cli_support import OTHER, POLICIES, as_user, cannot_run_here, run_claims
 
 NOW = {"CLAIMS_NOW": "2026-05-01T09:00:00+08:00"}
 
 
 def _must_be_root(what: str) -> None:
     if os.geteuid() != 0:
-        pytest.skip(f"{what} needs root to mount a file system (CI runs as root)")
+        cannot_run_here(f"{what} needs root to mount a file system (CI runs as root)")
 
 
 @contextlib.contextmanager
