@@ -158,7 +158,7 @@ def diagram(fmt: str = "mermaid") -> str:
                 edges.append((source, t.dest or source, trigger))
     edges = list(dict.fromkeys(edges))
     states = list(dict.fromkeys(state for a, b, _label in edges for state in (a, b)))
-    named = {state: name("state", state) for state in states if name("state", state) != state}  # in Chinese: every state
+    named = {state: shown for state in states if (shown := name("state", state)) != state}  # in Chinese: every state
     if fmt == "dot":
         lines = ["digraph claims {", "  rankdir=LR;"]
         lines += [f'  "{state}" [label="{shown}"];' for state, shown in named.items()]
